@@ -1,0 +1,209 @@
+// Turns the documented Action JSON (or any object) into a normalized Action, and extracts every
+// string worth inspecting (Subjects) from it: all params recursively, not just the first field.
+
+import { ClawShieldError, ErrorCode } from "../errors.ts";
+import type { Action, ActionContext, ActionKind, Subject, SubjectKind } from "./types.ts";
+
+/** Keys whose string value is a shell command. */
+const COMMAND_KEYS = new Set(["command", "cmd", "shell", "bash", "exec", "script", "commandtext", "command_text", "run", "sh"]);
+/** Keys whose array value is an argv (joined into one command). */
+const ARGV_KEYS = new Set(["argv", "args", "arguments", "commandargv", "command_argv"]);
+const URL_KEYS = new Set(["url", "uri", "href", "link", "targeturl", "target_url", "artifact_url", "artifacturl", "src", "endpoint", "webhook"]);
+const FILE_KEYS = new Set(["file", "path", "file_path", "filepath", "filename", "artifact_path", "artifactpath", "target_file", "targetfile", "paths", "files", "dest", "destination", "cwd"]);
+
+const URL_IN_TEXT = /\b(?:https?|ftp|wss?):\/\/[^\s"'<>`)\]}]+|\b(?:data|javascript):[^\s"'<>`]{4,}/gi;
+const MAX_SUBJECTS = 512;
+const MAX_DEPTH = 12;
+const MAX_URLS_PER_SUBJECT = 32;
+
+/** The documented Action JSON input (README "Action JSON"). Any subset may be present. */
+export interface ActionInput {
+  id?: unknown;
+  kind?: unknown;
+  text?: unknown;
+  prompt?: unknown;
+  message?: unknown;
+  command?: unknown;
+  url?: unknown;
+  file?: unknown;
+  tool?: unknown;
+  params?: unknown;
+  toolOutput?: unknown;
+  channel?: unknown;
+  sessionKey?: unknown;
+  chatType?: unknown;
+  sender?: unknown;
+  wasMentioned?: unknown;
+  source?: unknown;
+  accountId?: unknown;
+  threadId?: unknown;
+  to?: unknown;
+  runId?: unknown;
+  toolCallId?: unknown;
+  agentId?: unknown;
+  tainted?: unknown;
+  [key: string]: unknown;
+}
+
+let seq = 0;
+/** A process-unique id for actions that did not bring one. */
+export function newActionId(prefix = "act"): string {
+  seq = (seq + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}-${Date.now().toString(36)}-${seq.toString(36)}`;
+}
+
+/**
+ * Validates and normalizes the documented Action JSON. Throws CS_INPUT_INVALID with the field
+ * name when a field has the wrong type.
+ */
+export function parseAction(input: unknown, defaults: { source?: string } = {}): Action {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ClawShieldError(ErrorCode.INPUT_INVALID, `an action must be a JSON object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}. Fix: pass e.g. {"command":"ls"} or {"text":"hello"}.`);
+  }
+  const o = input as ActionInput;
+  const str = (name: string, v: unknown): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    throw new ClawShieldError(ErrorCode.INPUT_INVALID, `field "${name}" must be a string, got ${Array.isArray(v) ? "an array" : typeof v}.`, { field: name });
+  };
+  const bool = (name: string, v: unknown): boolean | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "boolean") return v;
+    if (typeof v === "number") return v !== 0;
+    if (typeof v === "string") {
+      const s = v.trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(s)) return true;
+      if (["0", "false", "no", "off"].includes(s)) return false;
+    }
+    throw new ClawShieldError(ErrorCode.INPUT_INVALID, `field "${name}" must be a boolean.`, { field: name });
+  };
+  let params: Record<string, unknown> | undefined;
+  if (o.params !== undefined && o.params !== null) {
+    if (typeof o.params !== "object" || Array.isArray(o.params)) {
+      throw new ClawShieldError(ErrorCode.INPUT_INVALID, `field "params" must be an object (the tool's arguments).`, { field: "params" });
+    }
+    params = o.params as Record<string, unknown>;
+  }
+  const text = str("text", o.text) ?? str("prompt", o.prompt) ?? str("message", o.message);
+  const command = str("command", o.command);
+  const url = str("url", o.url);
+  const file = str("file", o.file);
+  const tool = str("tool", o.tool);
+  const toolOutput = str("toolOutput", o.toolOutput);
+  const kindIn = str("kind", o.kind);
+  const kinds: readonly ActionKind[] = ["prompt", "tool_call", "command", "url", "file", "tool_output"];
+  if (kindIn !== undefined && !kinds.includes(kindIn as ActionKind)) {
+    throw new ClawShieldError(ErrorCode.INPUT_INVALID, `field "kind" must be one of ${kinds.join(", ")}.`, { field: "kind" });
+  }
+  const kind: ActionKind =
+    (kindIn as ActionKind | undefined) ??
+    (tool !== undefined || params !== undefined ? "tool_call" : command !== undefined ? "command" : toolOutput !== undefined ? "tool_output" : url !== undefined && text === undefined ? "url" : file !== undefined && text === undefined ? "file" : "prompt");
+  const context: ActionContext = stripUndefined({
+    sessionKey: str("sessionKey", o.sessionKey),
+    channel: str("channel", o.channel)?.trim().toLowerCase(),
+    chatType: str("chatType", o.chatType),
+    sender: str("sender", o.sender),
+    wasMentioned: bool("wasMentioned", o.wasMentioned),
+    source: str("source", o.source) ?? defaults.source,
+    accountId: str("accountId", o.accountId),
+    threadId: str("threadId", o.threadId),
+    to: str("to", o.to),
+    runId: str("runId", o.runId),
+    toolCallId: str("toolCallId", o.toolCallId),
+    agentId: str("agentId", o.agentId),
+    tainted: bool("tainted", o.tainted),
+  });
+  return stripUndefined({
+    id: str("id", o.id) ?? newActionId(),
+    kind,
+    text,
+    command,
+    url,
+    file,
+    tool: tool?.trim(),
+    params,
+    toolOutput,
+    context,
+    raw: input,
+  }) as Action;
+}
+
+/** Every string of the action worth inspecting, each tagged with its kind, field and origin. */
+export function extractSubjects(action: Action): Subject[] {
+  const out: Subject[] = [];
+  const seen = new Set<string>();
+  const add = (kind: SubjectKind, value: string, field: string, origin: Subject["origin"]): void => {
+    if (out.length >= MAX_SUBJECTS || value.trim() === "") return;
+    const k = `${kind}\u0000${value}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ kind, value, field, origin });
+  };
+  const textOrigin: Subject["origin"] = action.kind === "tool_output" ? "tool_output" : "inbound";
+  if (action.text !== undefined) add("text", action.text, "text", textOrigin);
+  if (action.command !== undefined) add("command", action.command, "command", "agent");
+  if (action.url !== undefined) add("url", action.url, "url", "agent");
+  if (action.file !== undefined) add("file", action.file, "file", "agent");
+  if (action.toolOutput !== undefined) add("text", action.toolOutput, "toolOutput", "tool_output");
+  if (action.params !== undefined) walkParams(action.params, "params", 0, add, isShellTool(action.tool));
+  // URLs mentioned inside text and commands get their own URL subjects.
+  for (const s of [...out]) {
+    if (s.kind !== "text" && s.kind !== "command") continue;
+    let n = 0;
+    for (const m of s.value.matchAll(URL_IN_TEXT)) {
+      add("url", trimUrl(m[0]), `${s.field}#url`, s.origin);
+      if (++n >= MAX_URLS_PER_SUBJECT) break;
+    }
+  }
+  return out;
+}
+
+const SHELL_TOOLS = new Set(["exec", "bash", "shell", "process", "run", "terminal", "system.run", "sh", "cmd", "powershell"]);
+/** Whether a tool name means "runs a shell command". */
+export function isShellTool(tool: string | undefined): boolean {
+  return tool !== undefined && SHELL_TOOLS.has(tool.trim().toLowerCase());
+}
+
+function walkParams(
+  v: unknown,
+  field: string,
+  depth: number,
+  add: (kind: SubjectKind, value: string, field: string, origin: Subject["origin"]) => void,
+  shellTool: boolean,
+  key = "",
+): void {
+  if (depth > MAX_DEPTH) return;
+  const k = key.toLowerCase();
+  if (typeof v === "string") {
+    if (COMMAND_KEYS.has(k) || (shellTool && (k === "input" || k === "data" || k === "keys"))) add("command", v, field, "agent");
+    else if (URL_KEYS.has(k) || /^(?:https?|ftp|wss?):\/\//i.test(v.trim()) || /^(?:data|javascript):/i.test(v.trim())) add("url", v.trim(), field, "agent");
+    else if (FILE_KEYS.has(k)) add("file", v, field, "agent");
+    else add("text", v, field, "agent");
+    return;
+  }
+  if (Array.isArray(v)) {
+    if (ARGV_KEYS.has(k) && v.length > 0 && v.every((x) => typeof x === "string")) {
+      add("command", (v as string[]).map(shellQuote).join(" "), field, "agent");
+      return;
+    }
+    v.forEach((x, i) => walkParams(x, `${field}[${i}]`, depth + 1, add, shellTool, key));
+    return;
+  }
+  if (typeof v === "object" && v !== null) {
+    for (const [ck, cv] of Object.entries(v)) walkParams(cv, `${field}.${ck}`, depth + 1, add, shellTool, ck);
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+function trimUrl(u: string): string {
+  return u.replace(/[.,;:!?]+$/, "");
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

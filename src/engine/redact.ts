@@ -1,0 +1,50 @@
+// Secret redaction for everything ClawShield writes or shows: evidence excerpts, quarantine
+// records, logs. Patterns are linear-time (no nested quantifiers).
+
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key id
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+  /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}\b/g, // OpenAI / Anthropic style keys
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
+  /\bAIza[0-9A-Za-z_-]{30,}\b/g, // Google API key
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWT
+  /\b(?:bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
+  /\b(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret)\s*[=:]\s*("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'&;]{1,200})/gi,
+  /(?<=:\/\/[^/\s:@]{1,100}:)[^@\s/]{1,200}(?=@)/g, // password in URL userinfo
+];
+
+export const REDACTED = "[REDACTED]";
+
+/** Replaces secrets in a string with [REDACTED], keeping the key name of key=value pairs. */
+export function redactSecrets(s: string): string {
+  let out = s;
+  for (const re of SECRET_PATTERNS) {
+    re.lastIndex = 0;
+    out = out.replace(re, (m, quoted?: string) => {
+      if (typeof quoted === "string" && m.length > quoted.length) return m.slice(0, m.length - quoted.length) + REDACTED;
+      return REDACTED;
+    });
+  }
+  return out;
+}
+
+/** Deep copy of a JSON value with every string redacted. */
+export function redactDeep(v: unknown, depth = 0): unknown {
+  if (typeof v === "string") return redactSecrets(v);
+  if (depth > 32 || typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => redactDeep(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = /^(?:password|passwd|secret|token|api[_-]?key|apikey|authorization|cookie|private[_-]?key|client[_-]?secret)$/i.test(k) && typeof x === "string" ? REDACTED : redactDeep(x, depth + 1);
+  }
+  return out;
+}
+
+/** A short, redacted excerpt of s[start, end) for evidence, at most `max` characters. */
+export function excerpt(s: string, start = 0, end = s.length, max = 160): string {
+  let part = s.slice(Math.max(0, start), Math.max(start, end));
+  if (part.length > max) part = `${part.slice(0, max - 1)}…`;
+  return redactSecrets(part).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "�");
+}
