@@ -13,11 +13,11 @@ export type * from "./engine/types.ts";
 export type { Engine } from "./engine/engine.ts";
 export { VERSION } from "./version.ts";
 
-/** The engine with ClawShield's default detectors (plus any extra ones). */
-export function createEngine(config: ResolvedConfig, opts: { extraDetectors?: readonly Detector[]; now?: () => number; policyVersion?: string } = {}): Engine {
+/** The engine with ClawShield's default detectors (plus any extra ones). Async once, at start-up. */
+export async function createEngine(config: ResolvedConfig, opts: { extraDetectors?: readonly Detector[]; now?: () => number; policyVersion?: string } = {}): Promise<Engine> {
   return createBareEngine({
     config,
-    detectors: [...createDefaultDetectors(config), ...(opts.extraDetectors ?? [])],
+    detectors: [...(await createDefaultDetectors(config)), ...(opts.extraDetectors ?? [])],
     version: VERSION,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.policyVersion ? { policyVersion: opts.policyVersion } : {}),

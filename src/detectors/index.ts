@@ -3,13 +3,16 @@
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { Detector } from "../engine/types.ts";
 import { createCommandDetector } from "./command/detect.ts";
+import { loadShellParser } from "./command/parser.ts";
 import { createCompatCommandDetector, createCompatPromptDetector } from "./compat/rust-compat.ts";
 import { createInjectionDetector } from "./injection/detect.ts";
+import { createUrlDetector } from "./url/detect.ts";
 
-/** Builds the detectors for a config; compiled once, evaluated many times. */
-export function createDefaultDetectors(config: ResolvedConfig): Detector[] {
+/** Builds the detectors for a config: compiled once (async: the shell parser is WASM), evaluated many times. */
+export async function createDefaultDetectors(config: ResolvedConfig): Promise<Detector[]> {
   if (config.security.scoring === "compat") {
     return [createCompatPromptDetector(config.security), createCompatCommandDetector(config.security)];
   }
-  return [createInjectionDetector(config.security), createCommandDetector(config.security)];
+  const shell = await loadShellParser();
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security)];
 }

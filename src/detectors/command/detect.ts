@@ -6,12 +6,13 @@ import type { SecurityConfig } from "../../config/schema.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
+import type { ShellParser } from "./parser.ts";
 import { COMMAND_RULES } from "./rules.ts";
 
 /** Points for a match of an operator-configured blocked_command_patterns entry. */
 export const USER_BLOCKED_PATTERN_SCORE = 80;
 
-export function createCommandDetector(security: SecurityConfig): Detector {
+export function createCommandDetector(security: SecurityConfig, _shell?: ShellParser): Detector {
   const user = security.blocked_command_patterns.map(compileUserPattern);
   const exact = new Set(security.allowed_commands.map((c) => c.trim()));
   const hashes = new Set(security.allowed_command_hashes.map((h) => h.toLowerCase()));
