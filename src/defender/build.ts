@@ -1,0 +1,47 @@
+// Wires a Defender from a config: engine with the default detectors, quarantine, decision log and
+// the I/O fact providers. The one place shells get a ready defender from.
+
+import type { ResolvedConfig } from "../config/schema.ts";
+import { createEngine } from "../index.ts";
+import { createDecisionLog } from "../store/decision-log.ts";
+import { createQuarantine } from "../store/quarantine.ts";
+import { createDefender, type Defender, type DecisionSink } from "./defender.ts";
+import { noTelemetry, silentLogger, type FactProvider, type Logger, type Telemetry } from "./types.ts";
+
+export interface BuildDefenderOptions {
+  readonly logger?: Logger;
+  readonly telemetry?: Telemetry;
+  /** Write quarantine records and the decision log (default true). `false` for dry runs. */
+  readonly evidence?: boolean;
+  /** Run the I/O lookups (VirusTotal, host integrity); default true. */
+  readonly lookups?: boolean;
+  readonly sinks?: readonly DecisionSink[];
+  readonly extraProviders?: readonly FactProvider[];
+}
+
+export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderOptions = {}): Promise<Defender> {
+  const logger = opts.logger ?? silentLogger;
+  const telemetry = opts.telemetry ?? noTelemetry;
+  const engine = await createEngine(config);
+  const evidence = opts.evidence ?? true;
+  const providers: FactProvider[] = [...(opts.lookups === false ? [] : await createLookupProviders(config, { logger, telemetry })), ...(opts.extraProviders ?? [])];
+  return createDefender({
+    config,
+    engine,
+    providers,
+    logger,
+    telemetry,
+    ...(opts.sinks ? { sinks: opts.sinks } : {}),
+    ...(evidence
+      ? {
+          quarantine: createQuarantine({ dir: config.security.quarantine_dir, maxRecords: config.security.quarantine_max_records, maxPayloadBytes: config.security.quarantine_max_payload_bytes }),
+          decisionLog: createDecisionLog({ path: config.runtime.decision_log_path, maxBytes: config.runtime.decision_log_max_bytes, keep: config.runtime.decision_log_keep }),
+        }
+      : {}),
+  });
+}
+
+/** The VirusTotal and host-integrity providers (wired when their modules land). */
+async function createLookupProviders(_config: ResolvedConfig, _deps: { logger: Logger; telemetry: Telemetry }): Promise<FactProvider[]> {
+  return [];
+}

@@ -1,0 +1,135 @@
+// The defender: what every shell (CLI, sidecar, plugin, HTTP) calls. It runs the I/O lookups
+// (fact providers) under a deadline, asks the pure engine for a decision, and keeps the evidence:
+// a quarantine record for every block, the decision log, and any other sinks (session state).
+
+import type { ResolvedConfig } from "../config/schema.ts";
+import type { Engine } from "../engine/engine.ts";
+import { toDecisionEvent } from "../engine/event.ts";
+import { extractSubjects } from "../engine/action.ts";
+import type { Action, Decision, Finding } from "../engine/types.ts";
+import type { DecisionLog } from "../store/decision-log.ts";
+import type { Quarantine } from "../store/quarantine.ts";
+import { noTelemetry, silentLogger, type FactProvider, type Logger, type Telemetry } from "./types.ts";
+
+/** Receives every decision after it is made (state store, decision stream, hook-liveness guard). */
+export interface DecisionSink {
+  readonly id: string;
+  record(action: Action, decision: Decision): void | Promise<void>;
+}
+
+export interface DefenderDeps {
+  readonly config: ResolvedConfig;
+  readonly engine: Engine;
+  readonly providers?: readonly FactProvider[];
+  readonly quarantine?: Quarantine;
+  readonly decisionLog?: DecisionLog;
+  readonly sinks?: readonly DecisionSink[];
+  readonly telemetry?: Telemetry;
+  readonly logger?: Logger;
+}
+
+export interface EvaluateOptions {
+  /** Findings already known by the caller (e.g. fail-mode findings of the sidecar). */
+  readonly findings?: readonly Finding[];
+  readonly tags?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface Defender {
+  readonly config: ResolvedConfig;
+  readonly engine: Engine;
+  evaluate(action: Action, opts?: EvaluateOptions): Promise<Decision>;
+  /** Adds a sink at run time (e.g. the HTTP decision stream). Returns a remover. */
+  addSink(sink: DecisionSink): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createDefender(deps: DefenderDeps): Defender {
+  const telemetry = deps.telemetry ?? noTelemetry;
+  const logger = deps.logger ?? silentLogger;
+  const providers = deps.providers ?? [];
+  const sinks: DecisionSink[] = [...(deps.sinks ?? [])];
+  const eventName = deps.config.runtime.decision_event;
+  const deadlineMs = deps.config.runtime.eval_timeout_ms;
+
+  async function collectFacts(action: Action, signal?: AbortSignal): Promise<Finding[]> {
+    if (providers.length === 0) return [];
+    const subjects = extractSubjects(action);
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => ac.abort(), deadlineMs);
+    try {
+      const results = await Promise.all(
+        providers.map(async (p): Promise<readonly Finding[]> => {
+          try {
+            return await p.collect(action, subjects, ac.signal);
+          } catch (e) {
+            // Providers should not throw; if one does, the failure is visible and not an allow.
+            telemetry.count("provider_error", { provider: p.id });
+            logger.error({ err: e, provider: p.id, actionId: action.id }, "fact provider failed");
+            return [{ ruleId: "engine.provider-error", category: "engine", score: deps.config.security.review_threshold, tag: "provider_error", message: `lookup ${p.id} failed: ${(e as Error).message}; decided at review so the failure is seen` }];
+          }
+        }),
+      );
+      return results.flat();
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  return {
+    config: deps.config,
+    engine: deps.engine,
+    async evaluate(action, opts = {}) {
+      const facts = await collectFacts(action, opts.signal);
+      let decision = deps.engine.evaluate(action, { findings: [...(opts.findings ?? []), ...facts], tags: opts.tags ?? [] });
+      telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
+      telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
+      if (decision.action === "block" && deps.quarantine) {
+        try {
+          const file = await deps.quarantine.write(action, decision);
+          logger.info({ actionId: action.id, file }, "blocked action quarantined");
+        } catch (e) {
+          // The block stands; the missing evidence is logged, counted and visible in the decision.
+          telemetry.count("quarantine_write_failed");
+          logger.error({ err: e, actionId: action.id, code: "CS_QUARANTINE_WRITE_FAILED" }, "quarantine write failed");
+          decision = { ...decision, tags: [...decision.tags, "quarantine_failed"], reasons: [...decision.reasons, `quarantine record could not be written: ${(e as Error).message}`] };
+        }
+      }
+      if (deps.decisionLog) {
+        try {
+          deps.decisionLog.append({ ts: new Date().toISOString(), type: "decision", frame: toDecisionEvent(action, decision, eventName), decision });
+        } catch (e) {
+          telemetry.count("decision_log_write_failed");
+          logger.error({ err: e, actionId: action.id }, "decision log write failed");
+        }
+      }
+      for (const s of sinks) {
+        try {
+          await s.record(action, decision);
+        } catch (e) {
+          telemetry.count("sink_error", { sink: s.id });
+          logger.error({ err: e, sink: s.id, actionId: action.id }, "decision sink failed");
+        }
+      }
+      return decision;
+    },
+    addSink(sink) {
+      sinks.push(sink);
+      return () => {
+        const i = sinks.indexOf(sink);
+        if (i >= 0) sinks.splice(i, 1);
+      };
+    },
+    async start() {
+      for (const p of providers) await p.start?.();
+    },
+    async stop() {
+      for (const p of providers) await p.stop?.();
+      deps.decisionLog?.close();
+    },
+  };
+}
