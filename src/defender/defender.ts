@@ -37,8 +37,11 @@ export interface EvaluateOptions {
 
 export interface Defender {
   readonly config: ResolvedConfig;
+  /** The engine in use; replaced atomically by `replaceEngine` (signed policy hot reload). */
   readonly engine: Engine;
   evaluate(action: Action, opts?: EvaluateOptions): Promise<Decision>;
+  /** Swaps the engine in one step: evaluations already running finish on the old one. */
+  replaceEngine(engine: Engine): void;
   /** Adds a sink at run time (e.g. the HTTP decision stream). Returns a remover. */
   addSink(sink: DecisionSink): () => void;
   start(): Promise<void>;
@@ -80,12 +83,18 @@ export function createDefender(deps: DefenderDeps): Defender {
     }
   }
 
+  let engine = deps.engine;
   return {
     config: deps.config,
-    engine: deps.engine,
+    get engine() {
+      return engine;
+    },
+    replaceEngine(next) {
+      engine = next;
+    },
     async evaluate(action, opts = {}) {
       const facts = await collectFacts(action, opts.signal);
-      let decision = deps.engine.evaluate(action, { findings: [...(opts.findings ?? []), ...facts], tags: opts.tags ?? [] });
+      let decision = engine.evaluate(action, { findings: [...(opts.findings ?? []), ...facts], tags: opts.tags ?? [] });
       telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
       telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
       if (decision.action === "block" && deps.quarantine) {
