@@ -37,6 +37,11 @@ export const gatewaySection: SectionSpec = {
   device_identity_path: f.path(undefined, "Ed25519 device identity file; default <runtime.state_dir>/device-identity.json."),
   connect_timeout_ms: f.int(15000, "How long one connection attempt may take before it is retried.", 1000, 600000),
   reconnect_max_ms: f.int(30000, "Upper bound of the reconnect backoff; the backoff resets after a healthy connection.", 1000, 600000),
+  approvals: f.bool(true, "Act as approval authority: resolve exec.approval.requested / plugin.approval.requested through the engine (block → deny, allow → allow-once, review → runtime.approval_review_mode)."),
+  observe: f.bool(true, "Observe all sessions (sessions.subscribe): inbound messages, tool calls and tool results become actions for the pipeline (advisory decisions)."),
+  plugin_id: f.str("clawshield", "Plugin id of the ClawShield OpenClaw plugin: its own plugin approvals are left to humans, and its liveness method is <plugin_id>.decisions."),
+  expect_plugin: f.enumOf(["auto", "always", "never"], "auto", "Hook-liveness guard: auto = check tool calls when the ClawShield plugin is loaded on the Gateway; always = also alert when it is not loaded; never = off."),
+  liveness_grace_ms: f.int(3000, "Hook-liveness guard: how long after an observed tool call the plugin's decision may arrive before unguarded_tool_call is raised.", 200, 600000),
 };
 
 export const runtimeSection: SectionSpec = {
@@ -57,7 +62,7 @@ export const runtimeSection: SectionSpec = {
   session_state_path: rust(f.path(".clawshield/state.db", "Per-session state store: .db/.sqlite/.sqlite3 uses node:sqlite (WAL), .json uses an atomically written JSON file.", { env: ["SESSION_STATE_PATH"] })),
   state_dir: f.path(".clawshield", "Folder for ClawShield's own state (device identity, caches, baseline)."),
   decision_log_path: f.path(".clawshield/decisions.jsonl", "Append-only decision log (JSONL, rotated)."),
-  decision_log_max_bytes: f.int(50 * 1024 * 1024, "Rotate the decision log when it reaches this size.", 4096, 1 << 40),
+  decision_log_max_bytes: f.int(50 * 1024 * 1024, "Rotate the decision log when it reaches this size.", 4096, 2 ** 40),
   decision_log_keep: f.int(10, "Rotated decision log files kept.", 1, 10000),
   overflow_fail_mode: f.enumOf(["review", "block"], "review", "Decision for an action that cannot be queued (queue full). Counted in clawshield_fail_mode_total."),
   timeout_fail_mode: f.enumOf(["review", "block"], "review", "Decision for an evaluation that misses eval_timeout_ms (a block-level finding already known still blocks)."),
@@ -114,6 +119,11 @@ export interface GatewayConfig {
   readonly device_identity_path?: string;
   readonly connect_timeout_ms: number;
   readonly reconnect_max_ms: number;
+  readonly approvals: boolean;
+  readonly observe: boolean;
+  readonly plugin_id: string;
+  readonly expect_plugin: "auto" | "always" | "never";
+  readonly liveness_grace_ms: number;
 }
 
 export interface RuntimeConfig {
