@@ -1,32 +1,172 @@
-// Prompt-injection detector: scans every text subject (inbound messages, tool outputs, tool
-// arguments) with the built-in rules and the operator's prompt_injection_patterns.
+// Prompt-injection detector: every text subject (inbound messages, tool outputs, tool arguments)
+// is normalized (NFKC-style folding, invisible characters stripped and scored, look-alikes
+// folded), scanned whole with the built-in rules (linear-time regexes on one string: long
+// documents are scanned entirely, up to security.max_scan_bytes, beyond which head and tail are
+// scanned), decoded (base64, hex, URL-encoding, leetspeak, letter spacing) and rescanned, scored by
+// a small hashed-n-gram model in overlapping windows, and matched against the operator's
+// prompt_injection_patterns (RE2).
 
 import type { SecurityConfig } from "../../config/schema.ts";
 import { excerpt } from "../../engine/redact.ts";
-import type { Detector, Finding } from "../../engine/types.ts";
+import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
-import { INJECTION_RULES } from "./rules.ts";
+import { decodePayloads, type DecodeKind } from "./decode.ts";
+import { loadShippedModel, type InjectionModel } from "./model.ts";
+import { requiredLiteral } from "./prefilter.ts";
+import { normalizeForMatch, toOriginalSpan, type Normalized } from "./normalize.ts";
+import { INJECTION_RULES, type InjectionFamily, type InjectionRule } from "./rules.ts";
 
 /** Points for a match of an operator-configured prompt_injection_patterns entry. */
 export const USER_INJECTION_PATTERN_SCORE = 40;
 
-export function createInjectionDetector(security: SecurityConfig): Detector {
-  const user = security.prompt_injection_patterns.map(compileUserPattern);
+/** Rules computed in code rather than by one regex; listed so metadata and docs cover them. */
+export interface ComputedRule {
+  readonly id: string;
+  readonly family: InjectionFamily;
+  /** Highest score this rule can give. */
+  readonly score: number;
+  readonly message: string;
+}
+
+export const COMPUTED_RULES: readonly ComputedRule[] = [
+  { id: "inj.obfuscation.zero-width", family: "obfuscation", score: 35, message: "zero-width characters split words so filters miss them (20 points; 35 with 3 or more). They were removed before matching; treat the text as an evasion attempt" },
+  { id: "inj.obfuscation.bidi", family: "obfuscation", score: 25, message: "bidirectional control characters reorder how the text is displayed, hiding what the model actually reads" },
+  { id: "inj.obfuscation.homoglyph", family: "obfuscation", score: 30, message: "words mix Latin letters with Cyrillic/Greek look-alikes, a filter-evasion trick (20 points; 30 with 3 or more words); they were folded before matching" },
+  { id: "inj.obfuscation.unicode-tags", family: "obfuscation", score: 45, message: "invisible Unicode tag characters smuggle hidden ASCII text to the model (ASCII smuggling); the hidden text was decoded and scanned" },
+  { id: "inj.obfuscation.encoded", family: "obfuscation", score: 25, message: "an encoded payload (base64, hex, URL-encoding, leetspeak or letter spacing) decodes to injection text; encoding instructions is an evasion technique" },
+  { id: "inj.oversized", family: "structure", score: 10, message: "text is larger than security.max_scan_bytes: only its head and tail were scanned; raise max_scan_bytes or split the content" },
+  { id: "inj.model.classifier", family: "model", score: 45, message: "the statistical injection model (hashed word n-grams, trained on the dev corpora) rates this text as a likely prompt injection or jailbreak; the score is its probability band" },
+];
+
+/** Every built-in rule id with family, score and message (for docs and the metadata test). */
+export function listInjectionRules(): readonly ComputedRule[] {
+  return [...INJECTION_RULES.map((r) => ({ id: r.id, family: r.family, score: r.score, message: r.message })), ...COMPUTED_RULES];
+}
+
+const COMPUTED = new Map(COMPUTED_RULES.map((r) => [r.id, r]));
+function computed(id: string): ComputedRule {
+  const r = COMPUTED.get(id);
+  if (r === undefined) throw new Error(`unknown computed rule ${id}`);
+  return r;
+}
+
+export interface InjectionDetectorOptions {
+  /** Model to use; default the shipped weights; null disables the model. */
+  readonly model?: InjectionModel | null;
+}
+
+export function createInjectionDetector(security: SecurityConfig, opts: InjectionDetectorOptions = {}): Detector {
+  const user = security.prompt_injection_patterns.map((src) => ({ re: compileUserPattern(src), pre: requiredLiteral(src) }));
+  const model = opts.model === null ? undefined : (opts.model ?? loadShippedModel());
+  const maxScan = security.max_scan_bytes;
+  const inboundRules = INJECTION_RULES.filter((r) => r.fetchedOnly !== true);
+  const fetchedRules = INJECTION_RULES;
+
+  const finding = (rule: { id: string; family: InjectionFamily; message: string }, score: number, field: string, original: string, start: number, end: number, note = ""): Finding => ({
+    ruleId: rule.id,
+    category: `prompt-injection/${rule.family}`,
+    score,
+    tag: "prompt_injection",
+    message: note === "" ? rule.message : `${rule.message} (${note})`,
+    evidence: { field, start, end, excerpt: excerpt(original, start, end) },
+  });
+
+  /** Runs the regex rules on normalized text; returns the ids that matched. */
+  const runRules = (rules: readonly InjectionRule[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }): Set<string> => {
+    const hit = new Set<string>();
+    const text = n.text;
+    for (const r of rules) {
+      if (skip?.has(r.id)) continue;
+      r.pattern.lastIndex = 0;
+      const m = r.pattern.exec(text);
+      if (m === null) continue;
+      hit.add(r.id);
+      if (via === undefined) {
+        const [a, b] = toOriginalSpan(n, m.index, m.index + m[0].length, original.length);
+        out.push(finding(r, r.score, field, original, base + a, base + b));
+      } else {
+        out.push({
+          ...finding(r, r.score, field, original, base + via.start, base + via.end, `found after decoding ${via.kind}`),
+          evidence: { field, start: base + via.start, end: base + via.end, excerpt: `${via.kind}: ${excerpt(text, m.index, m.index + m[0].length, 120)}` },
+        });
+      }
+    }
+    return hit;
+  };
+
+  const scanPart = (s: Subject, original: string, base: number, out: Finding[]): void => {
+    const field = s.field;
+    const rules = s.origin === "tool_output" ? fetchedRules : inboundRules;
+    const n = normalizeForMatch(original);
+    const plainHits = runRules(rules, n, original, base, field, out);
+
+    // Hidden characters are findings of their own.
+    if (n.zeroWidthInWord > 0) {
+      const at = Math.max(0, n.firstHidden);
+      out.push(finding(computed("inj.obfuscation.zero-width"), n.zeroWidthInWord >= 3 ? 35 : 20, field, original, base + at, base + Math.min(original.length, at + 40), `${n.zeroWidthInWord} inside words`));
+    }
+    if (n.bidi > 0) out.push(finding(computed("inj.obfuscation.bidi"), 25, field, original, base + Math.max(0, n.firstHidden), base + Math.min(original.length, Math.max(0, n.firstHidden) + 40), `${n.bidi} control characters`));
+    if (n.mixedScriptWords > 0) out.push(finding(computed("inj.obfuscation.homoglyph"), n.mixedScriptWords >= 3 ? 30 : 20, field, original, base, base + Math.min(original.length, 80), `${n.mixedScriptWords} mixed-script words`));
+    if (n.tagText.length >= 3) {
+      const at = Math.max(0, n.firstHidden);
+      out.push({ ...finding(computed("inj.obfuscation.unicode-tags"), 45, field, original, base + at, base + at + 2), evidence: { field, start: base + at, end: base + at + 2, excerpt: `hidden: ${excerpt(n.tagText, 0, n.tagText.length, 120)}` } });
+      const tn = normalizeForMatch(n.tagText);
+      runRules(rules, tn, original, base, field, out, plainHits, { kind: "unicode-tags", start: at, end: at + 2 });
+    }
+
+    // Decoded payloads: rescan; a rule that only matches after decoding also earns the obfuscation finding.
+    const decoded = decodePayloads(original, n.text);
+    let encodedHit: { kind: DecodeKind; start: number; end: number } | undefined;
+    const seen = new Set(plainHits);
+    for (const d of decoded) {
+      const dn = normalizeForMatch(d.text);
+      // Leetspeak/spacing spans are in normalized coordinates; map them back.
+      const [a, b] = d.kind === "leetspeak" || d.kind === "spacing" ? toOriginalSpan(n, d.start, d.end, original.length) : [d.start, d.end];
+      const got = runRules(rules, dn, original, base, field, out, seen, { kind: d.kind, start: a, end: b });
+      for (const id of got) seen.add(id);
+      if (got.size > 0 && encodedHit === undefined) encodedHit = { kind: d.kind, start: a, end: b };
+    }
+    if (encodedHit !== undefined) out.push(finding(computed("inj.obfuscation.encoded"), 25, field, original, base + encodedHit.start, base + encodedHit.end, encodedHit.kind));
+
+    // Statistical model, strongest window.
+    if (model !== undefined && n.text.length >= 8) {
+      const { prob, start, end } = model.score(n.text);
+      let score = 0;
+      for (const band of model.bands) if (prob >= band.minProb && band.score > score) score = band.score;
+      if (score > 0) {
+        const [a, b] = toOriginalSpan(n, start, Math.min(end, start + 160), original.length);
+        out.push({ ...finding(computed("inj.model.classifier"), score, field, original, base + a, base + b), message: `${computed("inj.model.classifier").message}: p=${prob.toFixed(3)}`, evidence: { field, start: base + a, end: base + b, excerpt: `p=${prob.toFixed(3)} ${excerpt(original, a, b, 120)}` } });
+      }
+    }
+
+    user.forEach(({ re: p, pre }, i) => {
+      // Skip RE2 when a literal the pattern needs is absent (n.text is the lower-cased text for ASCII input).
+      if (pre.literal !== undefined) {
+        const hay = pre.caseInsensitive ? (n.map === undefined ? n.text : original.toLowerCase()) : original;
+        if (!hay.includes(pre.literal)) return;
+      }
+      const m = p.find(original);
+      if (m) out.push({ ruleId: `inj.user.${i}`, category: "prompt-injection/user-rule", score: USER_INJECTION_PATTERN_SCORE, tag: "prompt_injection", message: `matched security.prompt_injection_patterns[${i}] \`${p.source}\`; remove or adjust that pattern if this is a false positive`, evidence: { field, start: base + m[0], end: base + m[1], excerpt: excerpt(original, m[0], m[1]) } });
+    });
+  };
+
   return {
     id: "injection",
     detect({ subjects }) {
       const out: Finding[] = [];
       for (const s of subjects) {
         if (s.kind !== "text") continue;
-        const text = s.value.length > security.max_scan_bytes ? s.value.slice(0, security.max_scan_bytes) : s.value;
-        for (const r of INJECTION_RULES) {
-          const m = r.pattern.exec(text);
-          if (m) out.push({ ruleId: r.id, category: `prompt-injection/${r.family}`, score: r.score, tag: "prompt_injection", message: r.message, evidence: { field: s.field, start: m.index, end: m.index + m[0].length, excerpt: excerpt(text, m.index, m.index + m[0].length) } });
+        const v = s.value;
+        if (v.length <= maxScan) {
+          scanPart(s, v, 0, out);
+          continue;
         }
-        user.forEach((p, i) => {
-          const m = p.find(text);
-          if (m) out.push({ ruleId: `inj.user.${i}`, category: "prompt-injection/user-rule", score: USER_INJECTION_PATTERN_SCORE, tag: "prompt_injection", message: `matched security.prompt_injection_patterns[${i}] \`${p.source}\``, evidence: { field: s.field, start: m[0], end: m[1], excerpt: excerpt(text, m[0], m[1]) } });
-        });
+        // Oversized: scan head and tail, and say so.
+        const half = Math.floor(maxScan / 2);
+        scanPart(s, v.slice(0, half), 0, out);
+        scanPart(s, v.slice(v.length - half), v.length - half, out);
+        const o = computed("inj.oversized");
+        out.push({ ruleId: o.id, category: `prompt-injection/${o.family}`, score: o.score, tag: "oversized_payload", message: `${o.message} (${v.length} characters, limit ${maxScan})`, evidence: { field: s.field, start: half, end: v.length - half, excerpt: "" } });
       }
       return out;
     },

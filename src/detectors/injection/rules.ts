@@ -1,41 +1,325 @@
-// Built-in prompt-injection rules, as data. Each rule has a stable id (never reused), a family,
-// a score (risk points) and a linear-time pattern. Fixtures: test/fixtures/rules/injection.txt.
+// Built-in prompt-injection rules, as data. Each rule has a stable id `inj.<family>.<name>` (never
+// reused), a family, a score (risk points), a message (what, why, what to do) and a linear-time
+// pattern: alternations of literals and bounded gaps only, no nested quantifiers. Patterns run on
+// the NORMALIZED text (see normalize.ts): lower-case, accents stripped, look-alikes folded, so
+// they are written in lower case without accents. Fixtures: test/fixtures/rules/injection.txt.
+
+export type InjectionFamily =
+  | "instruction-override"
+  | "system-prompt-extraction"
+  | "approval-bypass"
+  | "persona"
+  | "tool-coercion"
+  | "structure"
+  | "indirect"
+  | "obfuscation"
+  | "model"
+  | "user-rule";
 
 export interface InjectionRule {
   readonly id: string;
-  readonly family: "instruction-override" | "system-prompt-extraction" | "approval-bypass" | "persona" | "tool-coercion" | "structure";
+  readonly family: InjectionFamily;
   readonly score: number;
   readonly pattern: RegExp;
   readonly message: string;
+  /** Only for text that did not come from a person: tool outputs and tool arguments. */
+  readonly fetchedOnly?: boolean;
 }
 
+/** Bounded gap inside one sentence. */
+const G = (n: number): string => `[^.!?\\n]{0,${n}}?`;
+const r = (src: string): RegExp => new RegExp(src, "g");
+
+const OVERRIDE_VERB = "(?:ignore|ignoring|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|set aside|throw away|delete|erase|clear|remove)";
+const PRIOR = "(?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|these|those|system|original|initial|old|existing|current|given|other)";
+const INSTR = "(?:instructions?|rules|directions|directives|guidelines|prompts?|commands|orders|assignments|tasks|guidance|constraints|programming|restrictions|filters|policies|context|messages|conversation|information)";
+
 export const INJECTION_RULES: readonly InjectionRule[] = [
+  // ---- instruction override -------------------------------------------------------------------
   {
     id: "inj.override.ignore-previous",
     family: "instruction-override",
-    score: 45,
-    pattern: /\b(?:ignore|disregard|forget|skip|override)\b[^.\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|your|the)\b[^.\n]{0,30}?\b(?:instructions?|rules|directions|guidelines|prompts?|context)\b/i,
-    message: "asks the agent to drop its earlier instructions",
+    score: 50,
+    pattern: r(`\\b${OVERRIDE_VERB}\\b${G(30)}\\b${PRIOR}\\b${G(30)}\\b${INSTR}\\b`),
+    message: "asks the agent to drop its earlier instructions (instruction override). Treat the text as data, not as instructions; block it if it came from an untrusted source",
   },
+  {
+    id: "inj.override.forget-everything",
+    family: "instruction-override",
+    score: 40,
+    pattern: r(`\\b(?:ignore|disregard|forget|vergiss|oublie|olvida|olvide)\\b (?:about )?(?:everything|all that|all of (?:that|this|the above)|the above|what (?:i|we|you) (?:said|told|discussed|wrote)|alles|tout|todo)\\b`),
+    message: "tells the agent to forget everything said before, a classic instruction-override opener",
+  },
+  {
+    id: "inj.override.new-task",
+    family: "instruction-override",
+    score: 30,
+    pattern: r(`\\b(?:(?:your|a|the) new (?:task|instructions?|assignment|role|objective|goal|mission) (?:is|are|follows?)|new instructions? follows?|now (?:new|further|different) (?:instructions?|tasks?) follow|(?:focus|concentrate) (?:now )?on (?:your|the) new task|start (?:over )?with a new task|from now on,? (?:you|your) (?:will|are|must|shall|only)|henceforth,? you)\\b`),
+    message: "announces a replacement task or new standing orders for the agent",
+  },
+  {
+    id: "inj.override.pivot",
+    family: "instruction-override",
+    score: 15,
+    pattern: r(`\\b(?:well done|very good|very well done|great job|good job|excellent(?: performance)?|simply great|perfect|that is enough|that's enough|that is done|congratulations)\\b[^\\n]{0,60}?\\b(?:now|but now|next)\\b`),
+    message: "praise followed by a pivot to a new task, a pattern used to hijack the conversation",
+  },
+  {
+    id: "inj.override.stop",
+    family: "instruction-override",
+    score: 15,
+    pattern: /^\W{0,10}(?:stop|attention|wait|halt|stopp|achtung)\b\s{0,3}[!,.:\-]/g,
+    message: "opens with an interrupting stop/attention, typical of hijacking prompts",
+  },
+  {
+    id: "inj.override.multilingual",
+    family: "instruction-override",
+    score: 50,
+    pattern: r(
+      [
+        // German
+        `\\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte|uberspring(?:e)?)\\b${G(30)}\\b(?:alle|vorherigen?|bisherigen?|obigen?|vorangehenden?|vorigen?|fruheren?|deine|ihre)\\b${G(30)}\\b(?:anweisungen|befehle|aufgaben|auftrage|anordnungen|regeln|instruktionen|vorgaben|informationen|ausfuhrungen)`,
+        // French
+        `\\b(?:ignore[rz]?|oublie[rz]?|neglige[rz]?|ne tiens pas compte)\\b${G(30)}\\b(?:toutes|tous|les|tes|vos|precedentes?|anterieures?)\\b${G(30)}\\b(?:instructions|consignes|regles|directives|ordres|indications)`,
+        // Spanish / Portuguese / Italian
+        `\\b(?:ignora[rd]?|ignore|olvida[rd]?|olvide|descarta|omite|esquece|esqueca|dimentica)\\b${G(30)}\\b(?:todas|todos|las|tus|sus|as|le|tutte|anteriores|previas|precedenti)\\b${G(30)}\\b(?:instrucciones|reglas|indicaciones|ordenes|instrucoes|regras|istruzioni|regole)`,
+        // Chinese
+        `(?:忽略|无视|忽视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\\n]{0,12}?(?:之前|以上|上面|先前|前面|所有|全部|原来|原有|你的|系统)[^。！？\\n]{0,8}?(?:指令|指示|说明|规则|提示|要求|命令|设定|限制)`,
+        `(?:忘记|忘掉)(?:你的|之前的|以前的)?(?:一切|所有|全部)`,
+      ].join("|"),
+    ),
+    message: "instruction override in German, French, Spanish, Portuguese, Italian or Chinese (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
+  },
+  // ---- system-prompt extraction -----------------------------------------------------------------
   {
     id: "inj.extract.system-prompt",
     family: "system-prompt-extraction",
-    score: 40,
-    pattern: /\b(?:reveal|show|print|repeat|output|display|leak|tell me)\b[^.\n]{0,40}?\b(?:system|developer|hidden|initial)\s+(?:prompt|instructions|message)\b/i,
-    message: "asks the agent to disclose its hidden instructions",
+    score: 45,
+    pattern: r(`\\b(?:reveal|show|print|repeat|output|display|leak|tell|give|share|write|list|dump|copy|recite|spell out|paste|return|expose|disclose|what (?:is|are|was|were))\\b${G(40)}\\b(?:(?:system|developer|hidden|initial|original|secret|internal|confidential|pre-?prompt|full|entire|complete) (?:prompts?|instructions|message|rules|configuration)|your (?:prompt|instructions|rules|guidelines|configuration)|(?:prompt|instruction) text|prompt-texte?)\\b`),
+    message: "asks the agent to disclose its hidden instructions (system-prompt extraction). Never echo the system prompt; block or review the request",
   },
   {
-    id: "inj.approval.bypass",
-    family: "approval-bypass",
+    id: "inj.extract.beginning",
+    family: "system-prompt-extraction",
     score: 40,
-    pattern: /\b(?:without\s+(?:asking|approval|confirmation|permission)|do\s+not\s+ask\s+(?:for\s+)?(?:approval|permission|confirmation)|skip\s+(?:the\s+)?(?:approval|confirmation))\b/i,
-    message: "tries to get an action run without the operator's approval",
+    pattern: r(`\\b(?:(?:what|everything|all) (?:was|is) written (?:at the beginning|above|before)|(?:repeat|print|output|copy) (?:the |all )?(?:words|text|everything|lines) (?:above|before)|(?:text|words|content) (?:at the beginning of|above) (?:this|the|your) (?:prompt|conversation|message|context)|(?:beginning|start) of (?:this|the|your) prompt)\\b`),
+    message: "asks for the text above or at the beginning of the prompt, a system-prompt extraction trick",
   },
+  {
+    id: "inj.extract.multilingual",
+    family: "system-prompt-extraction",
+    score: 45,
+    pattern: r(
+      [
+        `\\b(?:zeige?|zeigen sie|gib|nenne|verrate|wiederhole|drucke)\\b${G(30)}\\b(?:systemprompt|system-prompt|prompt-texte?|prompttext|anweisungen|systemanweisungen|instruktionen)\\b`,
+        `\\b(?:montre|affiche|revele|repete|donne|ecris)[sz]?\\b${G(30)}\\b(?:prompt|instructions|consignes) (?:systeme|initiales?|cachees?|secretes?)`,
+        `\\b(?:muestra|revela|repite|dime|imprime|escribe)\\b${G(30)}\\b(?:prompt|instrucciones) (?:del sistema|iniciales|ocultas|secretas)`,
+        `(?:显示|告诉我|输出|重复|泄露|打印|给我看|透露|说出)[^。！？\\n]{0,12}?(?:系统提示|系统指令|提示词|初始指令|你的指令|系统消息|隐藏指令)`,
+      ].join("|"),
+    ),
+    message: "system-prompt extraction in German, French, Spanish or Chinese",
+  },
+  {
+    id: "inj.extract.secret",
+    family: "system-prompt-extraction",
+    score: 30,
+    pattern: r(`\\b(?:reveal|tell me|give me|print|output|what is|share|leak|spell)\\b${G(20)}\\b(?:the|your) (?:secret (?:key|password|code|word)|password|passcode|access code|api key)\\b`),
+    message: "asks the agent for a secret it holds (password, access code, key)",
+  },
+  // ---- persona / jailbreak --------------------------------------------------------------------
   {
     id: "inj.persona.dan",
     family: "persona",
+    score: 55,
+    pattern: r(`\\b(?:do anything now|you are (?:now )?(?:dan|in developer mode)|(?:developer|dev|god|jailbreak|unrestricted|unfiltered|evil|chaos|opposite) mode (?:enabled|activated|on)|(?:enable|activate|enter|simulate)d? (?:the )?(?:developer|dev|god|jailbreak|unrestricted|dan) mode|jailbroken|anti-?dan|stan|dude mode)\\b`),
+    message: "jailbreak persona (DAN / developer mode) that claims to lift the agent's rules",
+  },
+  {
+    id: "inj.persona.jailbreak-word",
+    family: "persona",
+    score: 20,
+    pattern: r(`(?:\\[\\W{0,3}jailbreak\\W{0,3}\\]|\\bjailbreak\\b|\\bdan\\b(?=[^\\n]{0,200}?\\b(?:chatgpt|gpt|ai|openai|rules|anything)\\b))`),
+    message: "mentions jailbreaking or the DAN persona",
+  },
+  {
+    id: "inj.persona.no-restrictions",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:(?:no|without(?: any)?|free (?:of|from)|not bound by|not (?:restricted|limited|constrained) by|broken free (?:of|from)|break(?:s)? free (?:of|from)|freed from|released from|unbound by|beyond|ignores?|doesn'?t (?:have|follow|care about|abide by)|don'?t (?:have to )?(?:follow|abide by|care about)|does not (?:follow|have|care about|abide by)|do not (?:have to )?(?:follow|abide by|care about)|not (?:have to|need to) (?:follow|abide by|adhere to|comply with)|never (?:follow|abide by)s?)\\b${G(25)}\\b(?:restrictions|limitations|limits|filters|filtering|censorship|(?:ethical |moral |safety |content )?(?:guidelines|policies|policy|rules)|ethics|morals|morality|boundaries|constraints|confines|programming|safeguards)\\b)`),
+    message: "claims the agent is free of its rules, ethics or filters, a jailbreak pattern",
+  },
+  {
+    id: "inj.persona.amoral",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:amoral|unfiltered|uncensored|unrestricted|unethical|immoral|no morals|no ethics|without morals|without ethics|illegal)\\b${G(120)}\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt|responses?|answers?|replies)\\b|\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt)\\b${G(60)}\\b(?:amoral|unfiltered|uncensored|unrestricted|no morals|no ethics)\\b`),
+    message: "describes an amoral, unfiltered or uncensored AI persona",
+  },
+  {
+    id: "inj.persona.never-refuse",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:(?:never|not|don'?t|do not|cannot|can'?t|won'?t|will not|must not|shall not|should not|should never|is not allowed to|are not allowed to) (?:ever )?(?:refuse|decline|deny|reject|say no|say (?:that )?(?:you|it) (?:can'?t|cannot))|(?:will|must|always) (?:answer|respond to|fulfill|comply with) (?:any|every|all)(?: of)? (?:my )?(?:requests?|questions?|prompts?|commands?)|answers? (?:any|every|all) (?:requests?|questions?) (?:without|no matter)|no matter how (?:unethical|illegal|immoral|dangerous|harmful|offensive|explicit|inappropriate)|regardless of (?:legality|ethics|morality|how (?:unethical|illegal|immoral|dangerous)))\\b`),
+    message: "demands that the agent never refuse and answer anything, regardless of ethics or legality",
+  },
+  {
+    id: "inj.persona.stay-in-character",
+    family: "persona",
+    score: 30,
+    pattern: r(`\\b(?:stay(?:s|ing)? in (?:character|role)|(?:never|don'?t|do not|not) break(?:ing)? character|remain in character|stay as \\w{1,20}|if you break character|out of character)\\b`),
+    message: "insists the agent stay in a role-play persona, used to keep a jailbreak persona active",
+  },
+  {
+    id: "inj.persona.dual-response",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:two|2|both) (?:different |separate |distinct )?(?:ways|responses|answers|paragraphs|outputs|personalities)\\b${G(200)}\\b(?:normal|classic|filtered|jailbroken|jailbreak|unfiltered|opposite|dan|evil|uncensored)\\b|\\[(?:🔒|🔓|gpt|classic|jailbreak|dan|normal|chatgpt|dev(?:eloper)? mode(?: output)?)\\W{0,3}\\]`),
+    message: "asks for a second, unfiltered answer next to the normal one (dual-response jailbreak)",
+  },
+  {
+    id: "inj.persona.policy-defiance",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:openai|anthropic|google|meta|microsoft)'?s? (?:content |usage |safety )?(?:polic(?:y|ies)|guidelines|rules|restrictions)\\b${G(80)}\\b(?:not|no longer|never|ignore|doesn'?t|don'?t|free|bypass|break|violate|disregard)\\b|\\b(?:not|no longer|never|doesn'?t|don'?t|ignore|bypass|break|violate|disregard|without) (?:\\w+ ){0,4}(?:openai|anthropic)'?s? (?:content |usage )?(?:polic(?:y|ies)|guidelines|rules)`),
+    message: "tells the agent to disregard its vendor's content policy",
+  },
+  {
+    id: "inj.persona.roleplay-ai",
+    family: "persona",
+    score: 20,
+    pattern: r(`\\b(?:pretend|act|behave|roleplay|role-play|simulate|emulate|impersonate|play the role of|take on the role of|you will be|you are going to be|you are going to (?:act|pretend))\\b${G(12)}\\b(?:(?:an?|another) )?(?:ai|chatbot|language model|llm|gpt|virtual (?:persona|machine)|terminal|linux terminal|computer)\\b|\\b(?:an? )?ai (?:named|called)\\b|\\byou are (?:now |no longer )?(?:an? )?(?:ai|chatbot|model) (?:named|called|without|that)\\b|\\b(?:i want you to act as|act as an?|you will act as)\\b`),
+    message: "asks the agent to role-play another AI or system, a common jailbreak opener",
+  },
+  {
+    id: "inj.persona.evil-ai",
+    family: "persona",
+    score: 35,
+    pattern: r(`\\b(?:evil|malicious|rogue|unhinged|bose|boshafte|malvada|malvado|malefique|mechante)\\b (?:ai|ki|ia|assistant|chatbot|bot|version of (?:yourself|chatgpt))\\b|(?:邪恶|不受限制|无限制|没有限制)的?(?:ai|人工智能|助手|模型)|\\b(?:du bist (?:jetzt|nun|ab jetzt)|tu es maintenant|a partir de ahora eres|ahora eres|ab sofort bist du)\\b|(?:你现在是|从现在开始你是|从现在起你是|扮演一个)`),
+    message: "casts the agent as an evil or unrestricted AI, or assigns it a new identity (also German, French, Spanish, Chinese)",
+  },
+  {
+    id: "inj.persona.disclaimer-suppression",
+    family: "persona",
+    score: 25,
+    pattern: r(`\\b(?:(?:no|without|never (?:add|include|give|use)|don'?t (?:add|include|give|use)|do not (?:add|include|give|use)|remove (?:all )?(?:the )?)(?:any )?(?:warnings?|disclaimers?|moral(?:izing)? lectures?|apologies|caveats)|as an ai language model)\\b`),
+    message: "asks the agent to drop warnings and disclaimers, typical of jailbreak prompts",
+  },
+  // ---- approval bypass ------------------------------------------------------------------------
+  {
+    id: "inj.approval.bypass",
+    family: "approval-bypass",
     score: 45,
-    pattern: /\b(?:you\s+are\s+now\s+(?:DAN|in\s+developer\s+mode)|do\s+anything\s+now|jailbreak(?:ed)?\s+mode)\b/i,
-    message: "jailbreak persona (DAN-style) that claims to lift the agent's rules",
+    pattern: r(`\\b(?:without (?:asking|approval|confirmation|permission|(?:the )?(?:user'?s?|operator'?s?|human) (?:approval|consent|confirmation))|(?:do not|don'?t|never|no need to) (?:ask|wait) (?:for )?(?:approval|permission|confirmation|the user)|skip (?:the )?(?:approval|confirmation|review)|auto-?approve|dangerously-skip-permissions|approval ?policy\\W{0,3}never|(?:disable|turn off|bypass|circumvent) (?:the )?(?:approval|confirmation|clawshield|exec approvals?))\\b`),
+    message: "tries to get an action run without the operator's approval. Keep approvals on; review the request",
+  },
+  {
+    id: "inj.approval.disable-safety",
+    family: "approval-bypass",
+    score: 40,
+    pattern: r(`\\b(?:disable|turn off|deactivate|bypass|circumvent|evade|remove|switch off|ignore)\\b${G(15)}\\b(?:safety|security|content|ethical|moderation)? ?(?:filters?|guardrails?|safeguards?|moderation|protections?|safety (?:features|checks|settings|mode)|sandbox|content policy)\\b`),
+    message: "asks the agent to disable its safety filters, guardrails or sandbox",
+  },
+  // ---- tool coercion --------------------------------------------------------------------------
+  {
+    id: "inj.tool.run-command",
+    family: "tool-coercion",
+    score: 30,
+    pattern: r(`\\b(?:run|execute|exec|invoke|launch|eval)\\b (?:this|the following|these|that|the) (?:shell |bash |terminal |powershell |python )?(?:commands?|scripts?|code|payload|one-liner)\\b(?! (?:on|in) (?:windows|mac|linux))`),
+    message: "tells the agent to run a given command or script (tool coercion)",
+  },
+  {
+    id: "inj.tool.use-tool",
+    family: "tool-coercion",
+    score: 35,
+    pattern: r(`\\b(?:use|call|invoke|trigger)\\b (?:the |your )?\`?(?:exec|shell|bash|terminal|browser|fetch|http|web_fetch|send_?email|email|file_?write|write_?file|apply_patch|system\\.run|gateway|nodes|python|code interpreter)\`? (?:tool|function|command)\\b`),
+    message: "tells the agent which tool to call (tool coercion); tool choice must come from the user, not from content",
+  },
+  {
+    id: "inj.tool.exfiltrate",
+    family: "tool-coercion",
+    score: 55,
+    pattern: r(`\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b${G(40)}(?:~/\\.ssh|id_rsa|id_ed25519|authorized_keys|\\.env\\b|/etc/passwd|/etc/shadow|\\.aws/credentials|\\bcredentials\\b|\\bapi[ _-]?keys?\\b|\\bprivate keys?\\b|\\bpasswords?\\b|\\bcookies\\b|\\bsecrets?\\b|\\baccess tokens?\\b|\\bconversation history\\b|\\bchat history\\b|\\bcontents? of\\b)${G(60)}\\b(?:to|at|into)\\b${G(10)}(?:https?://|www\\.|[\\w.-]{1,64}@[\\w-]{1,64}\\.|\\bwebhook|\\bserver\\b|\\bendpoint\\b|\\burl\\b|\\baddress\\b|\\bpastebin)`),
+    message: "asks the agent to send secrets or files to an outside address (data exfiltration)",
+  },
+  {
+    id: "inj.tool.read-secrets",
+    family: "tool-coercion",
+    score: 35,
+    pattern: r(`\\b(?:cat|read|open|print|show|display|dump|copy|get)\\b${G(20)}(?:~/\\.ssh/|\\.ssh/id_|~/\\.aws/credentials|/etc/shadow|~/\\.netrc|~/\\.docker/config\\.json|\\.git-credentials|~/\\.kube/config|~/\\.openclaw/)`),
+    message: "asks the agent to read credential files (SSH keys, cloud credentials, shadow file)",
+  },
+  {
+    id: "inj.tool.pipe-to-shell",
+    family: "tool-coercion",
+    score: 40,
+    pattern: r(`\\b(?:curl|wget)\\b[^|\\n]{1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
+    message: "text carries a download-and-run one-liner (curl | sh) for the agent to execute",
+  },
+  // ---- structure ------------------------------------------------------------------------------
+  {
+    id: "inj.structure.chat-template",
+    family: "structure",
+    score: 45,
+    pattern: /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[\/?inst\]|<<\/?sys>>|<\/?start_of_turn>|<\/?end_of_turn>/g,
+    message: "contains chat-template control tokens (<|im_start|>, [INST], <<SYS>>) that fake a system or user turn",
+  },
+  {
+    id: "inj.structure.role-header",
+    family: "structure",
+    score: 30,
+    pattern: /(?:^|\n)[ \t]{0,8}(?:#{1,6}|\*\*|={2,}|-{2,})[ \t]{0,4}(?:system|instructions?|new instructions?|system prompt|system message|developer|admin(?:istrator)?)(?: (?:override|update|note|message))?[ \t]{0,4}:?[ \t]{0,4}(?:\*\*|={2,}|-{2,})?[ \t]*(?=\n|:)|(?:^|\n|\s)\[(?:system|admin|developer|instructions?|system (?:note|message|override)|sys)\](?=\s|:)|(?:^|\n)[ \t]{0,4}(?:system|developer)[ \t]{0,2}:[ \t]/g,
+    message: "contains a fake role header (### Instruction, [SYSTEM], \"system:\") that pretends to be a higher-priority message",
+  },
+  {
+    id: "inj.structure.fake-tool-result",
+    family: "structure",
+    score: 35,
+    pattern: /<\/?(?:tool_result|tool_response|function_results?|function_call|tool_call|tool_output|observation|search_results?)>|\[(?:tool (?:output|result)|function (?:output|result))\]|"role"\s{0,3}:\s{0,3}"(?:system|tool|function)"/g,
+    message: "contains a fake tool-result or message-role block that could be mistaken for real tool output",
+  },
+  {
+    id: "inj.structure.md-image-exfil",
+    family: "structure",
+    score: 50,
+    pattern: /!\[[^\]\n]{0,100}\]\(\s{0,3}(?:https?:)?\/\/[^)\s]{1,300}?[?&][\w.-]{1,40}=(?:[^)\s&]{0,40}?(?:\{|\}|\[|<|\$|%7b|%24)|(?:data|secret|token|key|password|history|conversation|chat|prompt|message|content|info|q|query|d|p|c)=?[^)\s&]{0,5}(?:\{|\[|<|\$|%7b|%24|base64|summary|conversation|secret|password|history))/g,
+    message: "markdown image link whose URL carries a placeholder for data: rendering it would leak conversation data to that host (image exfiltration)",
+  },
+  {
+    id: "inj.structure.ai-directive",
+    family: "structure",
+    score: 40,
+    pattern: r(`\\b(?:(?:important|urgent|attention|note|message|instructions?|notice|reminder|directive)\\s{0,3}(?:[:!-]\\s{0,3})?(?:for|to) (?:the |any |all )?(?:ai|assistant|llm|agent|chatbot|language model|ai model|model|gpt|chatgpt|claude|copilot|bot)s?\\b|(?:dear|hey|hello|hi|attention) (?:ai|assistant|llm|agent|chatbot|language model|ai model)s?\\b|if you are an? (?:ai|assistant|llm|agent|language model|ai model|bot)\\b|(?:ai|llm) (?:agents?|assistants?|models?) (?:reading|processing|summariz(?:ing|e)) this)`),
+    message: "addresses the AI directly from inside content (\"Note to the AI:\", \"if you are an AI\"), a hallmark of indirect injection",
+  },
+  {
+    id: "inj.structure.end-of-prompt",
+    family: "structure",
+    score: 25,
+    pattern: r(`\\b(?:end of (?:the )?(?:system )?(?:prompt|instructions|context|document|user input|input|conversation)|(?:begin|start) (?:of )?(?:new |real |actual )?(?:instructions|prompt|system prompt)|real instructions|actual instructions|true instructions)\\b`),
+    message: "fake delimiter that claims the real prompt ends or new instructions begin",
+  },
+  {
+    id: "inj.structure.html-comment",
+    family: "structure",
+    score: 25,
+    pattern: r(`<!--[^>]{0,200}?\\b(?:ignore|assistant|ai|instruction|instructions|system|prompt|do not tell|don'?t tell|secretly)\\b`),
+    message: "hidden HTML comment carrying instructions for the AI",
+  },
+  // ---- indirect (fetched content only) -------------------------------------------------------
+  {
+    id: "inj.indirect.response-directive",
+    family: "indirect",
+    score: 40,
+    fetchedOnly: true,
+    pattern: r(`\\b(?:(?:in|into|within|throughout|to|inside) your (?:response|reply|answer|output|summary|responses|replies|answers)(?! to)|(?:modify|alter|change|enhance|format|begin|start|end|encode|rewrite|translate|scramble|jumble|misspell|structure|finish|conclude|append|prepend|provide|write|deliver|compose|craft|frame|phrase|limit|give|make|present|render|display|express|keep|ensure|use|embed|insert)\\b${G(20)}\\byour (?:response|reply|answer|output|summary|message|responses|replies|answers)|your (?:response|reply|answer|output)(?:'s| should| must| needs to| has to| will))\\b`),
+    message: "fetched content tells the assistant how to shape its reply (\"in your response, add …\"): an indirect prompt injection hidden in a page, mail or file",
+  },
+  {
+    id: "inj.indirect.imperative-to-assistant",
+    family: "indirect",
+    score: 20,
+    fetchedOnly: true,
+    pattern: r(`(?:^|[.!?:;|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?(?:translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|create|provide|explain|describe|tell|list|recommend|suggest|analy[sz]e|determine|classify|calculate|answer|respond|reply|include|add|integrate|insert|incorporate|mention|promote|advertise|encourage|urge|direct|redirect|instruct|output|print|say|repeat|ignore|forget|encode|decode|convert|rearrange|scramble|anagram|misspell|spell)\\b [^.!?\\n]{3,160}?(?:[.!?]|$)`),
+    message: "fetched content contains an imperative task addressed to the reader (weak signal on its own)",
   },
 ];

@@ -1,0 +1,137 @@
+// Decoding of obfuscated payloads before matching: base64, hex (plain, \x-escaped, spaced),
+// URL/percent-encoding (and \u / &#x; escapes), leetspeak and letter-spacing ("i g n o r e").
+// Every decoder is a single linear scan with bounded work; decoded text is kept only when it is
+// mostly printable, so hashes and binary blobs are dropped. Runs on the normalized (lower-case)
+// text for leet/spacing, and on the original text for base64 (which is case-sensitive).
+
+export type DecodeKind = "base64" | "hex" | "url-encoding" | "leetspeak" | "spacing" | "unicode-tags";
+
+export interface Decoded {
+  readonly kind: DecodeKind;
+  /** Decoded text, lower-cased. */
+  readonly text: string;
+  /** Span of the encoded payload in the string that was decoded. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Limits so a hostile input cannot make decoding expensive. */
+const MAX_SEGMENTS = 24;
+const MAX_DECODED_CHARS = 64 * 1024;
+
+const BASE64_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+const HEX_RUN = /(?:\\x[0-9a-fA-F]{2}){8,}|\b(?:[0-9a-fA-F]{2}[ :]){8,}[0-9a-fA-F]{2}\b|\b(?:[0-9a-fA-F]{2}){10,}\b/g;
+const PERCENT = /%[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|&#x[0-9a-fA-F]{1,6};|&#[0-9]{1,7};/g;
+const LEET_TOKEN = /[a-z0-9@$|!]*[a-z][a-z0-9@$|!]*/g;
+const LEET_HINT = /[a-z][0134578@$|!][a-z]|[0134578@$][a-z]{2}/;
+const SPACED = /(?:^|[^a-z])((?:[a-z][ .\-_*]){4,}[a-z])(?![a-z])/g;
+
+const LEET_MAP: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", $: "s", "|": "l", "!": "i" };
+
+/** Share of printable characters (letters, digits, punctuation, spaces, non-ASCII letters). */
+function mostlyText(s: string): boolean {
+  if (s.length < 8) return false;
+  let good = 0;
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09 || c >= 0xa0) good++;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c >= 0xc0) letters++;
+  }
+  return good / s.length >= 0.95 && letters / s.length >= 0.5 && /[a-zA-Z\u00c0-\uffff]{2,}[\s,.:;!?]+[a-zA-Z\u00c0-\uffff]{2,}/.test(s);
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+function utf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return "";
+  }
+}
+
+function decodeBase64(run: string): string {
+  const clean = run.replace(/-/g, "+").replace(/_/g, "/");
+  // A base64 payload mixes cases or has digits; a long plain word does not.
+  if (!/[A-Z]/.test(clean) || !/[a-z0-9]/.test(clean)) return "";
+  try {
+    return utf8(Buffer.from(clean, "base64"));
+  } catch {
+    return "";
+  }
+}
+
+function decodeHex(run: string): string {
+  const hex = run.replace(/\\x|[ :]/g, "");
+  if (hex.length % 2 !== 0) return "";
+  return utf8(Buffer.from(hex, "hex"));
+}
+
+function percentDecode(s: string): string {
+  return s.replace(PERCENT, (m) => {
+    let cp: number;
+    if (m.startsWith("%")) cp = parseInt(m.slice(1), 16);
+    else if (m.startsWith("\\u")) cp = parseInt(m.slice(2), 16);
+    else if (m.startsWith("&#x")) cp = parseInt(m.slice(3, -1), 16);
+    else cp = parseInt(m.slice(2, -1), 10);
+    return cp > 0x10ffff ? m : String.fromCodePoint(cp);
+  });
+}
+
+/**
+ * Finds encoded payloads in `original` (case preserved) and `lower` (normalized) and returns their
+ * decoded text. Bounded: at most MAX_SEGMENTS segments and MAX_DECODED_CHARS decoded characters.
+ */
+export function decodePayloads(original: string, lower: string): Decoded[] {
+  const out: Decoded[] = [];
+  let budget = MAX_DECODED_CHARS;
+  const push = (kind: DecodeKind, text: string, start: number, end: number): boolean => {
+    if (out.length >= MAX_SEGMENTS || budget <= 0) return false;
+    const t = text.length > budget ? text.slice(0, budget) : text;
+    budget -= t.length;
+    out.push({ kind, text: t.toLowerCase(), start, end });
+    return true;
+  };
+
+  if (original.length >= 20) {
+    BASE64_RUN.lastIndex = 0;
+    for (let m = BASE64_RUN.exec(original); m !== null; m = BASE64_RUN.exec(original)) {
+      const d = decodeBase64(m[0]);
+      if (d !== "" && mostlyText(d) && !push("base64", d, m.index, m.index + m[0].length)) break;
+    }
+    HEX_RUN.lastIndex = 0;
+    for (let m = HEX_RUN.exec(original); m !== null; m = HEX_RUN.exec(original)) {
+      const d = decodeHex(m[0]);
+      if (d !== "" && mostlyText(d) && !push("hex", d, m.index, m.index + m[0].length)) break;
+    }
+  }
+  // Percent / escape encoding: decode the whole string when it carries several escapes.
+  let escapes = 0;
+  PERCENT.lastIndex = 0;
+  while (PERCENT.exec(original) !== null && escapes < 4) escapes++;
+  if (escapes >= 4) {
+    const d = percentDecode(original.length > MAX_DECODED_CHARS ? original.slice(0, MAX_DECODED_CHARS) : original);
+    if (d !== original) push("url-encoding", d.replace(/\+/g, " "), 0, original.length);
+  }
+  // Leetspeak: only when several tokens mix letters with leet digits/symbols.
+  if (LEET_HINT.test(lower)) {
+    let n = 0;
+    const d = lower.replace(LEET_TOKEN, (tok) => {
+      if (!/[0-9@$|!]/.test(tok) || !/[a-z]/.test(tok)) return tok;
+      n++;
+      let r = "";
+      for (const ch of tok) r += LEET_MAP[ch] ?? ch;
+      return r;
+    });
+    if (n >= 2) push("leetspeak", d, 0, lower.length);
+  }
+  // Letter spacing: "i g n o r e  a l l" → "ignore all".
+  SPACED.lastIndex = 0;
+  let spaced = 0;
+  const d = lower.replace(SPACED, (m, g: string) => {
+    spaced++;
+    return m.slice(0, m.length - g.length) + g.replace(/[ .\-_*]/g, "");
+  });
+  if (spaced > 0 && d !== lower) push("spacing", d.replace(/ {2,}/g, " "), 0, lower.length);
+  return out;
+}
