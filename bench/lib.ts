@@ -1,0 +1,79 @@
+// Shared benchmark helpers: timing loops, percentiles, corpus loading, result rows.
+
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const REPO = path.resolve(import.meta.dirname, "..");
+
+export interface Row {
+  readonly suite: string;
+  readonly name: string;
+  readonly n: number;
+  readonly opsPerSec?: number;
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly extra?: Readonly<Record<string, string | number | boolean>>;
+  /** Target text and whether it was met (undefined = no target). */
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/**
+ * Runs `fn` over `inputs` round-robin for at least `minMs` (after a warm-up) and returns
+ * throughput and per-call latency percentiles. Single-threaded: "on one core".
+ */
+export function measure<T>(inputs: readonly T[], fn: (x: T) => unknown, opts: { minMs?: number; warmup?: number; maxCalls?: number } = {}): { n: number; opsPerSec: number; p50Ms: number; p99Ms: number; meanMs: number } {
+  const warm = opts.warmup ?? Math.min(2000, inputs.length * 2);
+  for (let i = 0; i < warm; i++) fn(inputs[i % inputs.length]!);
+  const minMs = opts.minMs ?? 2000;
+  const maxCalls = opts.maxCalls ?? 5_000_000;
+  const lat: number[] = [];
+  const t0 = performance.now();
+  let i = 0;
+  while (i < maxCalls) {
+    const s = performance.now();
+    fn(inputs[i % inputs.length]!);
+    lat.push(performance.now() - s);
+    i++;
+    if ((i & 63) === 0 && performance.now() - t0 >= minMs && i >= inputs.length) break;
+  }
+  const total = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { n: i, opsPerSec: (i / total) * 1000, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), meanMs: total / i };
+}
+
+export function corporaDir(): string | undefined {
+  const dir = process.env.CLAWSHIELD_CORPORA ?? path.resolve(REPO, "../shared/corpora");
+  return existsSync(dir) ? dir : undefined;
+}
+
+/** Reads a corpus JSONL file (rows of the given split), or [] when absent. */
+export function readCorpus(rel: string, split: "dev" | "test" | "all" = "all"): Record<string, unknown>[] {
+  const dir = corporaDir();
+  if (!dir) return [];
+  const file = path.join(dir, rel);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => split === "all" || r.split === split);
+}
+
+export function machine(): Record<string, string | number> {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.type()} ${os.release()}`, arch: process.arch };
+}
+
+export function fmt(n: number | undefined, digits = 3): string {
+  if (n === undefined || Number.isNaN(n)) return "—";
+  if (n >= 1000) return Math.round(n).toLocaleString("en-US");
+  return n.toFixed(digits);
+}
