@@ -1,45 +1,573 @@
-// Command-risk detector: every command subject (the action's command, shell-tool params, argv)
-// against the built-in rules, the operator's blocked_command_patterns and the allow-lists.
+// Command-risk detector: every command subject (the action's command, shell-tool params, argv) is
+// parsed (walk.ts) and every simple command in it — in pipelines, lists, substitutions, bash -c
+// strings, eval, heredocs, find -exec, interpreter code — is checked against the rule families
+// of rules.ts. Also: the operator's blocked_command_patterns (RE2, `cmd.user.<i>`), exact and
+// hash allow-lists, the allow-prefix check over every command of the line, and high-confidence
+// reverse-shell / download-exec checks on agent text fields that look like shell.
 
 import { createHash } from "node:crypto";
 import type { SecurityConfig } from "../../config/schema.ts";
 import { excerpt } from "../../engine/redact.ts";
-import type { Detector, Finding } from "../../engine/types.ts";
+import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
+import { INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
-import { COMMAND_RULES } from "./rules.ts";
+import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
+import { readsScriptFromStdin, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
 
-/** Points for a match of an operator-configured blocked_command_patterns entry. */
-export const USER_BLOCKED_PATTERN_SCORE = 80;
+export { USER_BLOCKED_PATTERN_SCORE } from "./rules.ts";
 
-export function createCommandDetector(security: SecurityConfig, _shell?: ShellParser): Detector {
+// ---- vocabularies ----
+
+const DOWNLOADERS = new Set(["curl", "wget", "fetch", "aria2c", "lwp-download", "lwp-request", "get", "http", "https", "xh", "curlie", "axel", "tftp", "ftp", "invoke-webrequest", "iwr", "irm", "invoke-restmethod"]);
+const NET_CLIENTS = new Set(["nc", "ncat", "netcat", "telnet", "socat", "openssl", "cryptcat", "pwncat", "sbd", "nc.traditional", "nc.openbsd"]);
+const DECODERS = new Set(["base64", "base32", "basenc", "xxd", "rev", "uudecode", "gunzip", "zcat", "gzip", "bzip2", "bunzip2", "xz", "unxz", "openssl", "tr", "printf", "perl", "python", "zstd", "lz4", "od"]);
+/** Programs that only read/inspect the paths they are given. */
+const READERS = new Set(["cat", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "wc", "ls", "ll", "stat", "file", "source", ".", "diff", "cmp", "md5sum", "sha1sum", "sha256sum", "sha512sum", "test", "[", "[[", "readlink", "realpath", "du", "bat", "strings", "xxd", "od", "hexdump", "sort", "uniq", "cut", "nl", "echo", "printf", "find", "locate", "which", "whereis", "type", "basename", "dirname", "getfacl", "lsattr", "namei", "awk", "column", "jq", "yq", "wc", "view", "zcat", "zless"]);
+const SSH_TOOLS = new Set(["ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "sshfs", "git", "ssh-keyscan", "chmod", "chown", "ls", "stat", "mkdir", "touch", "ssh-agent", "autossh", "mosh"]);
+const EDITORS = new Set(["vi", "vim", "nvim", "nano", "emacs", "ed", "pico", "joe", "mcedit", "code", "subl", "gedit", "kate", "micro", "helix", "hx", "vipw", "visudo", "sudoedit"]);
+
+const SHELL_WORD = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc|fi|y|r?ba)?sh$/;
+const CRITICAL_PATH = /^(?:\/+\**|~\/*\**|\$\{?HOME\}?\/*\**|\/+(?:home|root|etc|usr|var|bin|sbin|boot|lib|lib32|lib64|libx32|opt|sys|proc|dev|srv|mnt|media|System|Library|Applications|Users|private)\/*\**|\/+usr\/+(?:bin|lib|local|sbin|share)\/*\**|\/+var\/+(?:lib|log)\/*\**|\.{1,2}\/*|\*|\.\/\*)$/;
+const DISK_DEVICE = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d|nbd\d)/;
+
+const SECRET_RES: readonly RegExp[] = [
+  /(?:^|[\s/'"=@:<(])\.ssh\/+(?:id_[a-z0-9_]+|identity|[\w.-]*_key)(?![\w.]*\.pub)\b/i,
+  /\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?![\w.]*\.pub)/,
+  /\.aws\/+(?:credentials|config)\b/,
+  /\.kube\/+config\b/,
+  /(?:^|[\s/'"=@:<(])\.(?:netrc|git-credentials|pgpass|my\.cnf|pypirc|npmrc|vault-token|boto|s3cfg|dockercfg)\b/,
+  /\.docker\/+config\.json/,
+  /\.config\/+(?:gh\/+hosts\.yml|gcloud\/+(?:credentials|application_default_credentials|legacy_credentials|access_tokens)|hub\b|rclone\/+rclone\.conf)/,
+  /\.azure\/+(?:accessTokens|msal_token_cache|azureProfile)/,
+  /\/etc\/+(?:g?shadow-?|sudoers|master\.passwd|security\/+opasswd|ssh\/+ssh_host_\w+_key(?!\.pub))\b/,
+  /\/proc\/+(?:self|\d+|\$\$?\w*)\/+environ\b/,
+  /(?:^|[\s/'"=@:<(])\.(?:bash|zsh|sh|mysql|psql|python|node_repl)_history\b/,
+  /\.gnupg\/+(?:private-keys|secring|trustdb)/,
+  /\.password-store\//,
+  /Login Data|Web Data|\blogins\.json\b|\bkey[34]\.db\b|\bcookies\.sqlite\b|\/Cookies\b|Local State\b/,
+  /Library\/+Keychains\/|\.keychain(?:-db)?\b/,
+  /\.openclaw\/+(?:credentials|secrets|auth[\w-]*|\.env|identity|devices|agents\/+[^/\s]+\/+agent\/+auth)/,
+  /(?:^|[\s/'"=@:<(])\.env(?:\.(?:local|prod|production|dev|development|staging|test))?(?=$|[\s'")])/,
+  /\.(?:pem|key|p12|pfx|jks|keystore|kdbx)(?=$|[\s'")])/,
+  /\bwallet\.dat\b|\.electrum\/|\.bitcoin\//,
+];
+const ACCOUNT_DB = /\/etc\/+(?:passwd|group)\b/;
+
+const PERSIST_RES: readonly RegExp[] = [
+  /authorized_keys2?\b/,
+  /\/etc\/+sudoers(?:\.d)?\b/,
+  /\/etc\/+(?:cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|anacrontab)\b|\/var\/+spool\/+cron\b/,
+  /\/(?:etc|lib|usr\/+lib|run)\/+systemd\/+(?:system|user)[\w./-]*|\.config\/+systemd\/+user\b/,
+  /\/etc\/+ld\.so\.preload\b|\/etc\/+ld\.so\.conf/,
+  /\/etc\/+(?:profile(?:\.d)?|bash\.bashrc|zsh\/+zshrc|environment|rc\.local|init\.d|update-motd\.d|pam\.d|security\/+pam|xdg\/+autostart)\b/,
+  /Library\/+(?:LaunchAgents|LaunchDaemons|StartupItems)\b/,
+  /\.config\/+autostart\b/,
+  /\/etc\/+(?:passwd|shadow|group|gshadow)\b/,
+  /\/lib(?:64)?\/+security\/+pam_/,
+  /\.git\/+hooks\//,
+  /\.openclaw\/+(?:openclaw\.json|exec-approvals)/,
+];
+const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsession)\b|\.config\/+fish\/+config\.fish/;
+
+const PASTE_HOSTS = /\b(?:pastebin\.com|paste\.ee|pastebin\.pl|hastebin\.com|ghostbin\.\w+|termbin\.com|ix\.io|sprunge\.us|0x0\.st|transfer\.sh|file\.io|bashupload\.com|oshi\.at|temp\.sh|tmpfiles\.org|webhook\.site|requestbin\.(?:com|net)|pipedream\.net|requestcatcher\.com|beeceptor\.com|hookbin\.com|mockbin\.org|ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.com|trycloudflare\.com|serveo\.net|localhost\.run|loca\.lt|interact\.sh|oast\.(?:fun|live|me|online|pro|site)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|(?:discord(?:app)?\.com|ptb\.discord\.com|canary\.discord\.com)\/api\/webhooks|hooks\.slack\.com|api\.telegram\.org\/bot)/i;
+const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(?:-string)?|-T|--upload-file|--post-file|--post-data|--body-file|-X|--request|--json)(?:=|$)|^-[a-zA-Z]*[dFT]$/;
+const URL_OR_HOST = /\b(?:https?|ftps?|tftp|scp|sftp|wss?|telnet|gopher|dict|ldap|smb):\/\/|\b(?:\d{1,3}\.){3}\d{1,3}\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|sh|site|xyz|ru|cn|top|info|biz|me|app|dev|co|cc|tk|ml|ga|pw|example|test|invalid|local|onion)(?::\d+)?\b/i;
+
+/** A rule hit before it becomes a Finding. */
+interface Hit {
+  readonly rule: CommandRule;
+  readonly cmd?: Cmd;
+  readonly score?: number;
+  readonly note?: string;
+}
+
+export interface CommandDetectorOptions {
+  /** Max characters of a text subject examined by the agent-text check. */
+  readonly maxTextChars?: number;
+}
+
+export function createCommandDetector(security: SecurityConfig, shell?: ShellParser): Detector {
   const user = security.blocked_command_patterns.map(compileUserPattern);
   const exact = new Set(security.allowed_commands.map((c) => c.trim()));
-  const hashes = new Set(security.allowed_command_hashes.map((h) => h.toLowerCase()));
+  const hashes = new Set(security.allowed_command_hashes.map((h) => h.trim().toLowerCase()));
+  const prefixes = security.allowed_command_prefixes;
+  const unlistedScore = security.unlisted_command_score;
   return {
     id: "command",
     detect({ subjects }) {
       const out: Finding[] = [];
       for (const s of subjects) {
-        if (s.kind !== "command") continue;
-        const cmd = s.value;
-        const trimmed = cmd.trim();
-        if (exact.has(trimmed) || (hashes.size > 0 && hashes.has(createHash("sha256").update(trimmed).digest("hex")))) continue;
-        for (const r of COMMAND_RULES) {
-          const m = r.pattern.exec(cmd);
-          if (m) out.push({ ruleId: r.id, category: `command/${r.category}`, score: r.score, tag: r.tag, message: r.message, evidence: { field: s.field, start: m.index, end: m.index + m[0].length, excerpt: excerpt(cmd, m.index, m.index + m[0].length) } });
-        }
-        user.forEach((p, i) => {
-          const m = p.find(cmd);
-          if (m) out.push({ ruleId: `cmd.user.${i}`, category: "command/user-rule", score: USER_BLOCKED_PATTERN_SCORE, tag: "blocked_command_pattern", message: `matched security.blocked_command_patterns[${i}] \`${p.source}\``, evidence: { field: s.field, start: m[0], end: m[1], excerpt: excerpt(cmd, m[0], m[1]) } });
-        });
-        if (security.unlisted_command_score > 0 && security.allowed_command_prefixes.length > 0) {
-          const segments = trimmed.split(/\s*(?:&&|\|\||[;|\n])\s*/).filter((x) => x !== "");
-          const unlisted = segments.find((seg) => !security.allowed_command_prefixes.some((p) => seg.startsWith(p)));
-          if (unlisted !== undefined) out.push({ ruleId: "cmd.not-allowlisted", category: "command/allowlist", score: security.unlisted_command_score, tag: "not_in_allowlist", message: "a command in this line is outside allowed_command_prefixes", evidence: { field: s.field, start: 0, end: unlisted.length, excerpt: excerpt(unlisted) } });
+        if (s.kind === "command") {
+          const cmd = s.value;
+          const trimmed = cmd.trim();
+          if (exact.has(trimmed) || (hashes.size > 0 && hashes.has(createHash("sha256").update(trimmed).digest("hex")))) continue;
+          const walk = walkCommand(cmd, shell);
+          for (const h of analyze(cmd, walk)) out.push(toFinding(h, s, cmd));
+          user.forEach((p, i) => {
+            const m = p.find(cmd);
+            if (m) out.push({ ruleId: `cmd.user.${i}`, category: "command/user-rule", score: USER_BLOCKED_PATTERN_SCORE, tag: "blocked_command_pattern", message: `matched security.blocked_command_patterns[${i}] \`${p.source}\`. Remove or adjust the pattern if this command is expected.`, evidence: { field: s.field, start: m[0], end: m[1], excerpt: excerpt(cmd, m[0], m[1]) } });
+          });
+          if (unlistedScore > 0 && prefixes.length > 0) {
+            const unlisted = firstUnlisted(walk, prefixes);
+            if (unlisted !== undefined) out.push({ ruleId: RULES.notAllowlisted.id, category: `command/${RULES.notAllowlisted.family}`, score: unlistedScore, tag: RULES.notAllowlisted.tag, message: `\`${excerpt(unlisted.words.join(" "), 0, undefined, 60)}\` is not covered by security.allowed_command_prefixes. Add a prefix for it or approve it by hand.`, evidence: { field: s.field, start: unlisted.start, end: unlisted.end, excerpt: excerpt(cmd, unlisted.start, unlisted.end) } });
+          }
+        } else if (s.kind === "text" && s.origin === "agent" && looksLikeShell(s.value)) {
+          // A command hidden in a tool parameter whose key is not command-like.
+          const text = s.value.length > 64 * 1024 ? s.value.slice(0, 64 * 1024) : s.value;
+          const walk = walkCommand(text, shell);
+          for (const h of analyze(text, walk)) {
+            if (h.rule.family === "reverse-shell" && h.rule.score >= 65) out.push(toFinding(h, s, text));
+            else if (h.rule.family === "download-exec" || h.rule === RULES.decodeExec) out.push(toFinding(h, s, text));
+          }
         }
       }
       return out;
     },
   };
+}
+
+/** Cheap gate for text fields: only shell-looking strings are parsed. */
+export function looksLikeShell(v: string): boolean {
+  return /\/dev\/(?:tcp|udp)\/|\|\s*(?:sudo\s+)?(?:\/\S*\/)?(?:ba|z|da|k)?sh\b|\b(?:ba)?sh\s+-i\b|\bnc\b[^\n]{0,80}\s-[a-z]*e\b|\bsocat\b|\b(?:curl|wget)\b[^\n]{0,300}\|\s*(?:sudo\s+)?(?:python|perl|ruby|node|php)|\bbash\s+<\(|base64\s+(?:-d|--decode)|\bsh\s+-c\b|\bmkfifo\b|\bpty\.spawn\b/.test(v);
+}
+
+function toFinding(h: Hit, s: Subject, text: string): Finding {
+  const start = h.cmd ? Math.max(0, Math.min(h.cmd.start, text.length)) : 0;
+  const end = h.cmd ? Math.max(start, Math.min(h.cmd.end, text.length)) : Math.min(text.length, 160);
+  return {
+    ruleId: h.rule.id,
+    category: `command/${h.rule.family}`,
+    score: h.score ?? h.rule.score,
+    tag: h.rule.tag,
+    message: h.note ? `${h.rule.message} (${h.note})` : h.rule.message,
+    evidence: { field: s.field, start, end, excerpt: excerpt(text, start, end) },
+  };
+}
+
+/** The first command of the line (at any depth) that no allowed prefix covers, matched on whole tokens. */
+export function firstUnlisted(walk: WalkResult, prefixes: readonly string[]): Cmd | undefined {
+  for (const c of walk.cmds) {
+    const line = c.words.join(" ");
+    if (!prefixes.some((p) => prefixMatches(line, p))) return c;
+  }
+  return undefined;
+}
+
+/** `ls` covers `ls` and `ls -la` but not `lsof`; `git ` covers `git status`. */
+export function prefixMatches(line: string, prefix: string): boolean {
+  const p = prefix.trimStart();
+  if (p === "" || !line.startsWith(p)) return false;
+  if (line.length === p.length || /\s$/.test(p)) return true;
+  return /\s/.test(line[p.length]!);
+}
+
+// ---- analysis ----
+
+function isStdinExecutor(c: Cmd): boolean {
+  if (SHELLS.has(c.name)) return readsScriptFromStdin(c.args);
+  if (c.name === "source" || c.name === ".") return c.args.length === 0 || c.args[0] === "/dev/stdin" || c.args[0] === "-";
+  if (INTERPRETERS.has(c.name) && c.name !== "awk" && c.name !== "gawk" && c.name !== "mawk" && c.name !== "nawk") {
+    return c.code === undefined && !c.args.some((a) => !a.startsWith("-") || a === "-") ? true : c.args.includes("-");
+  }
+  return false;
+}
+
+function isDecoder(c: Cmd): boolean {
+  if (!DECODERS.has(c.name)) return false;
+  const a = c.args;
+  switch (c.name) {
+    case "base64":
+    case "base32":
+    case "basenc":
+      return a.some((x) => /^-(?:[a-zA-Z]*d[a-zA-Z]*|-decode)$/.test(x) || x === "-D");
+    case "xxd":
+      return a.some((x) => /^-[a-z]*r/.test(x));
+    case "openssl":
+      return a.some((x) => x === "-d" || x === "base64" || x === "enc");
+    case "gzip":
+    case "bzip2":
+    case "xz":
+    case "zstd":
+    case "lz4":
+      return a.some((x) => /^-[a-zA-Z]*d|^--decompress$/.test(x));
+    case "tr":
+      return a.some((x) => /[a-zA-Z]-[a-zA-Z]/.test(x) && /n|N|m|M/.test(x)); // rot13-style
+    case "printf":
+      return a.some((x) => /\\x[0-9a-fA-F]{2}|\\[0-7]{3}/.test(x));
+    case "perl":
+    case "python":
+      return /decode|unpack|b64|fromhex|\\x/.test(c.code ?? "");
+    case "od":
+      return false;
+    default:
+      return true;
+  }
+}
+
+function isNetClient(c: Cmd): boolean {
+  if (!NET_CLIENTS.has(c.name)) return false;
+  if (c.name === "openssl") return c.args[0] === "s_client" || c.args[0] === "s_server";
+  return true;
+}
+
+function allWordsOf(c: Cmd): string[] {
+  const w = [...c.args];
+  for (const r of c.redirects) if (r.target !== "") w.push(r.target);
+  for (const [, v] of c.env) w.push(v);
+  return w;
+}
+
+function anyRe(res: readonly RegExp[], s: string): boolean {
+  for (const re of res) if (re.test(s)) return true;
+  return false;
+}
+
+function isWriteRedirect(op: string): boolean {
+  return op === ">" || op === ">>" || op === "&>" || op === "&>>" || op === ">|" || op === "<>" || op === ">&";
+}
+
+/** Paths a command definitely writes: redirects, tee, cp/mv/install/ln destination, dd of=, -o/--output, sed -i. */
+function writeTargets(c: Cmd): string[] {
+  const out: string[] = [];
+  for (const r of c.redirects) if (isWriteRedirect(r.op) && !/^&?\d+$/.test(r.target)) out.push(r.target);
+  const a = c.args;
+  const nonOpt = a.filter((x) => !x.startsWith("-"));
+  switch (c.name) {
+    case "tee":
+      out.push(...nonOpt);
+      break;
+    case "cp":
+    case "mv":
+    case "install":
+    case "ln":
+    case "rsync":
+    case "scp":
+    case "ditto":
+      if (nonOpt.length >= 2) out.push(nonOpt[nonOpt.length - 1]!);
+      for (let k = 0; k < a.length; k++) if ((a[k] === "-t" || a[k] === "--target-directory") && a[k + 1]) out.push(a[k + 1]!);
+      break;
+    case "dd":
+      for (const x of a) if (x.startsWith("of=")) out.push(x.slice(3));
+      break;
+    case "sed":
+    case "perl":
+      if (a.some((x) => /^-[a-zA-Z]*i/.test(x) || x.startsWith("--in-place"))) out.push(...nonOpt.slice(1));
+      break;
+    case "truncate":
+    case "touch":
+    case "chmod":
+    case "chown":
+    case "chattr":
+    case "setfacl":
+      out.push(...nonOpt);
+      break;
+    default:
+      break;
+  }
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    if (/^(?:-o|-O|--output|--output-file|--out|-out|--outfile|-w|--write)$/.test(x) && a[k + 1] !== undefined) out.push(a[k + 1]!);
+    else if (/^--(?:output|output-file|out|outfile|log-file|logfile)=/.test(x)) out.push(x.slice(x.indexOf("=") + 1));
+  }
+  return out;
+}
+
+function hasSecret(words: readonly string[]): string | undefined {
+  for (const w of words) if (anyRe(SECRET_RES, w)) return w;
+  return undefined;
+}
+
+/** All rule hits for one parsed command line. */
+export function analyze(text: string, walk: WalkResult): Hit[] {
+  const hits: Hit[] = [];
+  const hit = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number): void => {
+    hits.push({ rule, ...(cmd ? { cmd } : {}), ...(note ? { note } : {}), ...(score !== undefined ? { score } : {}) });
+  };
+  const cmds = walk.cmds;
+  let privileged: Cmd | undefined;
+  let secretCmd: Cmd | undefined;
+  let accountCmd: Cmd | undefined;
+  let netSender: Cmd | undefined;
+  let technique = false;
+
+  for (const c of cmds) {
+    const { name, args } = c;
+    if (c.privileged && privileged === undefined) privileged = c;
+    const words = allWordsOf(c);
+    const argLine = args.join(" ");
+
+    // --- download-exec / decode-exec / net-pipe: executors fed by a pipe ---
+    if (isStdinExecutor(c) && c.upstream.length > 0) {
+      const dl = c.upstream.find((u) => DOWNLOADERS.has(u.name) || (u.name === "cat" && u.args.some((x) => /^\/dev\/(?:tcp|udp)\//.test(x))));
+      if (dl) hit(RULES.pipeToShell, c);
+      else if (c.upstream.some(isDecoder)) hit(RULES.decodeExec, c);
+      else if (c.upstream.some(isNetClient)) hit(RULES.netPipeShell, c);
+    }
+    if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
+    // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
+    if (SHELLS.has(c.name) || c.name === "eval" || c.name === "source" || c.name === "." || INTERPRETERS.has(c.name)) {
+      for (const a of args) {
+        if (!/\$\(|`|<\(/.test(a)) continue;
+        if (/(?:\$\(|`|<\()[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|http|iwr|irm)\b/.test(a)) {
+          hit(RULES.substExec, c);
+          break;
+        }
+        if (/(?:\$\(|`|<\()[^`]*?\b(?:base64|base32|basenc|xxd|rev|gunzip|zcat|openssl|uudecode)\b|(?:\$\(|`)\s*printf\s+['"]?\\x/.test(a)) {
+          hit(RULES.decodeExec, c);
+          break;
+        }
+      }
+    }
+
+    // --- reverse / bind shells ---
+    if ((name === "nc" || name === "ncat" || name === "netcat" || name === "nc.traditional" || name === "pwncat") && args.some((a) => /^-[a-zA-Z]*[ec]$|^--(?:exec|sh-exec|lua-exec)(?:=|$)/.test(a))) hit(RULES.ncExec, c);
+    else if ((name === "nc" || name === "ncat" || name === "netcat") && args.some((a) => /^-[a-zA-Z]*l/.test(a) || a === "--listen")) hit(RULES.listener, c);
+    if (name === "socat") {
+      if (args.some((a) => /^(?:exec|system)\s*:/i.test(a) || /,\s*(?:exec|system)\s*:/i.test(a))) hit(RULES.socatExec, c);
+      else if (args.some((a) => /^(?:tcp|openssl|ssl)[\w-]*listen/i.test(a))) hit(RULES.listener, c);
+    }
+    if (name === "openssl" && args[0] === "s_server") hit(RULES.listener, c);
+    if (name === "xterm" && args.some((a) => a === "-display" || a === "-d")) hit(RULES.xterm, c);
+    if (name === "msfvenom" || name === "msfconsole") hit(RULES.msfvenom, c);
+    if (c.code !== undefined) {
+      const code = c.code;
+      const sock = /socket|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
+      const exec = /\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
+      if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
+      if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
+      if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
+        hit(RULES.libraryLoad, c);
+        technique = true;
+      }
+    }
+
+    // --- shell escape / spawn (GTFOBins "shell") ---
+    if (SHELLS.has(name)) {
+      const interactive = args.length === 0 || args.every((a) => /^-[a-zA-Z]+$/.test(a) && !/c/.test(a));
+      if (args.some((a) => /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a) && !/c/.test(a.replace(/p/g, ""))) || args.some((a) => /^-[a-zA-Z]*p[a-zA-Z]*c$/.test(a))) hit(RULES.keepPriv, c);
+      if (interactive && c.upstream.length === 0 && c.stdinText === undefined) {
+        if (c.origin === "code" || c.origin === "find-exec" || c.origin === "heredoc" || c.origin === "stdin") hit(RULES.shellEscape, c);
+        else if (c.privileged && c.wrappers.some((w) => w === "sudo" || w === "doas" || w === "pkexec" || w === "run0" || w === "runuser")) hit(RULES.rootShell, c);
+        else if (c.privileged && c.words[0] !== undefined && /(?:^|\/)su$/.test(c.words[0])) hit(RULES.rootShell, c);
+        else if (c.wrappers.length > 0 && c.wrappers.some((w) => !["env", "command", "builtin", "exec", "time", "nohup", "sudo", "doas", "pkexec", "run0", "runuser"].includes(w))) hit(RULES.shellEscape, c, "shell started through a launcher");
+      }
+    } else if (name === "su" && c.privileged && !args.some((a) => a === "-c" || a === "--command")) {
+      hit(RULES.rootShell, c);
+    } else if (!READERS.has(name) && name !== "chsh" && name !== "usermod" && name !== "useradd" && name !== "adduser" && name !== "ln" && name !== "cp" && name !== "which" && name !== "command") {
+      // `aa-exec /bin/sh`, `stdbuf -o0 /bin/sh`, `script -c /bin/sh`: a shell as the program an unrelated binary runs.
+      for (let k = 0; k < args.length; k++) {
+        const a = args[k]!;
+        if (!SHELL_WORD.test(a) || !a.includes("/")) continue;
+        const prev = args[k - 1] ?? "";
+        if (/^(?:-s|--shell|-S)$/.test(prev)) break;
+        const rest = args.slice(k + 1);
+        if (rest.every((x) => x.startsWith("-") || x === "0<&1" || x === "1>&0")) {
+          hit(RULES.shellEscape, c, `\`${name}\` runs a shell`);
+          break;
+        }
+      }
+    }
+    if (/(?:^|[\s'"])(?::!|!)\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b|:(?:shell|sh)\b|:set\s+shell=/.test(argLine)) hit(RULES.shellOption, c);
+    if (args.some((a) => /(?:checkpoint-action=exec|to-command|use-compress-program|rsh-command|rsync-path|--pager|--editor|--exec|-exec-path|core\.pager|core\.editor|core\.sshCommand|sequence\.editor|PAGER|EDITOR|VISUAL|GIT_SSH_COMMAND|--command|--run|-e\s*sh|interpreter)[=\s:]+['"]?(?:[!|]\s*)?(?:\/(?:usr\/)?(?:bin\/)?)?(?:ba|da|z|k|a)?sh\b/i.test(a))) hit(RULES.shellOption, c);
+    for (const [k, v] of c.env) {
+      if (/^(?:PAGER|EDITOR|VISUAL|MANPAGER|GIT_PAGER|GIT_EDITOR|SYSTEMD_PAGER|SYSTEMD_EDITOR|CRASHPAGER|LESSOPEN|BROWSER|GIT_SSH_COMMAND|SHELL)$/.test(k) && /(?:^|[/\s!|])(?:ba|da|z|k|a)?sh\b|\/usr\/bin\/id\b/.test(v)) hit(RULES.shellOption, c, `${k} points at a shell`);
+      if (k === "LD_PRELOAD" || k === "LD_LIBRARY_PATH" && /\/tmp\//.test(v) || k === "DYLD_INSERT_LIBRARIES") {
+        hit(RULES.libraryLoad, c);
+        technique = true;
+      }
+    }
+    if ((name === "enable" && args.includes("-f")) || (name === "gdb" && /dlopen|call\s+system/.test(argLine))) {
+      hit(RULES.libraryLoad, c);
+      technique = true;
+    }
+    if (args.some((a) => /\.so(?:\.\d+)*$/.test(a)) && !/^(?:ldd|nm|objdump|readelf|file|ls|strip|gcc|cc|clang|g\+\+|ld|ar|cp|mv|rm|install|ln|find|chmod|ldconfig|patchelf|strings|md5sum|sha256sum)$/.test(name)) technique = true;
+
+    // --- credentials ---
+    if (!SSH_TOOLS.has(name) || name === "scp" || name === "rsync") {
+      const sw = hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
+      if (sw !== undefined && !(name === "rm" || name === "shred" || name === "touch" || name === "mkdir")) {
+        hit(RULES.secretRead, c, `\`${excerpt(sw, 0, undefined, 60)}\``);
+        secretCmd ??= c;
+      } else if (words.some((w) => ACCOUNT_DB.test(w)) || (c.code !== undefined && ACCOUNT_DB.test(c.code))) {
+        if (!writeTargets(c).some((w) => ACCOUNT_DB.test(w))) {
+          hit(RULES.accountDb, c);
+          accountCmd ??= c;
+        }
+      }
+    }
+    if (name === "security" && args.some((a) => /^(?:find-(?:generic|internet)-password|dump-keychain|export)$/.test(a))) hit(RULES.keychain, c);
+    if (name === "secret-tool" && args[0] === "lookup") hit(RULES.keychain, c);
+    if ((name === "cmdkey" && args.some((a) => /\/list/i.test(a))) || name === "mimikatz" || name === "lazagne") hit(RULES.keychain, c);
+
+    // --- network senders (for exfiltration) ---
+    const hasUrl = words.some((w) => URL_OR_HOST.test(w)) || (c.code !== undefined && URL_OR_HOST.test(c.code));
+    const sends =
+      (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a) && !/^-X$/.test(a))) ||
+      (DOWNLOADERS.has(name) && args.some((a) => /^-(?:X|-request)$/.test(a)) && args.some((a) => /^(?:POST|PUT)$/i.test(a))) ||
+      (isNetClient(c) && (c.redirects.some((r) => r.op === "<") || c.upstream.length > 0)) ||
+      ((name === "scp" || name === "rsync" || name === "sftp" || name === "ftp" || name === "lftp" || name === "rclone") && hasUrl) ||
+      ((name === "scp" || name === "rsync") && args.some((a) => /^[^/\s-][^\s/]*:/.test(a))) ||
+      c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) ||
+      (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
+      (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
+    if (sends) netSender ??= c;
+    if (hasUrl && c.privileged) technique = true;
+    const pasteWord = words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
+    if (pasteWord !== undefined) {
+      if (sends || c.upstream.length > 0 || (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a)))) hit(RULES.pasteUpload, c);
+      else hit(RULES.pasteHost, c);
+    }
+
+    // --- persistence ---
+    const wt = writeTargets(c);
+    const codeWrites = c.code !== undefined && /open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
+    const persistWritten = wt.find((w) => anyRe(PERSIST_RES, w));
+    if (persistWritten !== undefined || (codeWrites && anyRe(PERSIST_RES, c.code!))) {
+      if (/\.openclaw\//.test(persistWritten ?? c.code ?? "")) hit(RULES.approvals, c);
+      else hit(RULES.persistWrite, c, persistWritten !== undefined ? `\`${excerpt(persistWritten, 0, undefined, 60)}\`` : undefined);
+      technique = true;
+    } else if (wt.some((w) => RC_FILE.test(w)) || (codeWrites && RC_FILE.test(c.code!))) {
+      hit(RULES.rcWrite, c);
+      technique = true;
+    } else if (!READERS.has(name) && name !== "crontab" && name !== "sudo" && name !== "rm" && name !== "ssh" && name !== "ssh-keygen" && name !== "openclaw") {
+      const mention = words.find((w) => anyRe(PERSIST_RES, w) && !/^\/etc\/+(?:passwd|group)$/.test(w)) ?? (c.code !== undefined && anyRe(PERSIST_RES, c.code) ? c.code : undefined);
+      if (mention !== undefined) {
+        // A program that is neither a reader nor an editor given a persistence path: most likely an output option.
+        if (EDITORS.has(name)) hit(RULES.persistMention, c);
+        else if (/\.openclaw\//.test(mention)) hit(RULES.approvals, c);
+        else hit(RULES.persistWrite, c, `\`${excerpt(mention, 0, undefined, 60)}\` given to \`${name}\``);
+        technique = true;
+      } else if (words.some((w) => RC_FILE.test(w)) && !EDITORS.has(name) && !["cp", "mv", "ln", "chmod", "chown", "diff", "git", "dotfiles", "stow", "install", "rm", "touch", "sed"].includes(name)) {
+        hit(RULES.rcWrite, c, `\`${name}\` given a shell start-up file`, 30);
+      }
+    }
+    if (name === "crontab") {
+      if (c.upstream.length > 0 || args.includes("-")) hit(RULES.cronPipe, c);
+      else if (args.some((a) => !a.startsWith("-")) || args.includes("-e")) {
+        hit(RULES.crontab, c);
+        technique = true;
+      }
+    }
+    if ((name === "launchctl" && args.some((a) => /^(?:load|bootstrap|enable|submit)$/.test(a))) || (name === "systemctl" && args.includes("--user") && args.some((a) => /^(?:enable|link)$/.test(a)))) hit(RULES.serviceInstall, c);
+    if (/\bNOPASSWD\s*:/.test(argLine) || (c.stdinText !== undefined && /\bNOPASSWD\s*:/.test(c.stdinText))) hit(RULES.sudoersGrant, c);
+    if ((name === "usermod" && args.some((a) => /^-[a-zA-Z]*G/.test(a)) && args.some((a) => /(?:^|,)(?:sudo|wheel|admin|root)(?:,|$)/.test(a))) || ((name === "adduser" || name === "gpasswd") && args.some((a) => /^(?:sudo|wheel|admin|root)$/.test(a)) && args.length >= 2)) hit(RULES.sudoersGrant, c, undefined, 40);
+
+    // --- destructive ---
+    if (name === "rm" || name === "unlink") {
+      const recursive = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
+      const force = args.some((a) => /^-[a-zA-Z]*f/.test(a) || a === "--force");
+      const targets = args.filter((a) => !a.startsWith("-"));
+      if (args.includes("--no-preserve-root") || (recursive && targets.some((t) => CRITICAL_PATH.test(t.replace(/\/+$/, "/")) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(t)))) hit(RULES.rmRoot, c);
+      else if (recursive && force) hit(RULES.rmRf, c);
+      if (targets.some((t) => /\/var\/+log\b|\.(?:bash|zsh)_history\b|\/var\/+run\/+utmp|\/var\/+log\/+wtmp|lastlog/.test(t))) hit(/history/.test(targets.join(" ")) ? RULES.history : RULES.logWipe, c);
+    }
+    if (name === "find") {
+      const root = args[0] ?? ".";
+      if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || cmds.some((x) => x.origin === "find-exec" && x.name === "rm" && x.start === c.start))) hit(RULES.findDelete, c);
+    }
+    if (name === "xargs" || c.wrappers.includes("xargs")) {
+      // `find / … | xargs rm -rf`
+      if (name === "rm" && c.upstream.some((u) => u.name === "find" && CRITICAL_PATH.test(u.args[0] ?? ".") && !/^\.{1,2}\/*$/.test(u.args[0] ?? "."))) hit(RULES.findDelete, c);
+    }
+    if (/^(?:mkfs(?:\.\w+)?|mke2fs|mkswap|wipefs|mkdosfs|mkntfs|newfs(?:_\w+)?)$/.test(name) && !args.every((a) => a.startsWith("-")) && !(name === "wipefs" && !args.some((a) => /^-[a-zA-Z]*a|--all/.test(a)))) hit(RULES.mkfs, c);
+    if (/^(?:fdisk|sfdisk|gdisk|sgdisk|cfdisk|parted)$/.test(name) && !args.some((a) => /^-[a-zA-Z]*l|^--list|^print$/.test(a))) hit(RULES.partition, c);
+    if (name === "diskutil" && args.some((a) => /^(?:eraseDisk|eraseVolume|zeroDisk|secureErase|partitionDisk)$/i.test(a))) hit(RULES.mkfs, c);
+    if (wt.some((t) => DISK_DEVICE.test(t))) hit(RULES.diskWrite, c);
+    if (name === "shred" || name === "wipe" || name === "srm") {
+      const targets = args.filter((a) => !a.startsWith("-"));
+      if (targets.some((t) => DISK_DEVICE.test(t) || CRITICAL_PATH.test(t))) hit(RULES.shredDevice, c);
+      else if (targets.some((t) => /(?:bash|zsh)_history|\/var\/+log\//.test(t))) hit(/history/.test(targets.join(" ")) ? RULES.history : RULES.logWipe, c);
+      else hit(RULES.secureDelete, c);
+    }
+    if ((name === "chmod" || name === "chown" || name === "chgrp" || name === "setfacl") && args.some((a) => /^-[a-zA-Z]*R|^--recursive$/.test(a))) {
+      if (args.filter((a) => !a.startsWith("-")).slice(name === "setfacl" ? 0 : 1).some((t) => CRITICAL_PATH.test(t) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(t))) hit(RULES.chmodRoot, c);
+    }
+    if (/^(?:shutdown|reboot|halt|poweroff)$/.test(name) || (name === "init" && /^[06]$/.test(args[0] ?? "")) || (name === "systemctl" && /^(?:reboot|poweroff|halt|kexec)$/.test(args[0] ?? ""))) hit(RULES.power, c);
+
+    // --- privilege escalation ---
+    if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
+    if (name === "install" && args.some((a, k) => (args[k - 1] === "-m" || args[k - 1] === "--mode") && /s|^[0-7]?[2-7][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
+    if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) hit(RULES.suidBit, c, undefined, 50);
+    if (name === "capsh" && args.some((a) => /^--(?:uid|gid)=0$/.test(a))) hit(RULES.keepPriv, c);
+
+    // --- defence evasion ---
+    if ((name === "history" && args.some((a) => /^-[a-zA-Z]*[cd]/.test(a))) || (name === "unset" && args.some((a) => /^HIST(?:FILE|SIZE|FILESIZE)$/.test(a))) || (name === "set" && args.includes("+o") && args.includes("history"))) hit(RULES.history, c);
+    for (const [k, v] of c.env) if (/^HIST(?:FILE|SIZE|FILESIZE)$/.test(k) && (v === "/dev/null" || v === "0" || v === "")) hit(RULES.history, c);
+    if (name === "export" && args.some((a) => /^HIST(?:FILE|SIZE|FILESIZE)=(?:\/dev\/null|0)?$/.test(a))) hit(RULES.history, c);
+    if (name === "ln" && args.some((a) => a === "/dev/null") && args.some((a) => /_history\b/.test(a))) hit(RULES.history, c);
+    if (c.redirects.some((r) => isWriteRedirect(r.op) && /_history\b/.test(r.target)) && (name === "echo" || name === "cat" || name === ":" || name === "true" || name === "printf")) hit(RULES.history, c);
+    if (wt.some((t) => /^\/var\/+log\//.test(t)) && (name === "truncate" || name === "echo" || name === ":" || name === "cat" || name === "printf" || name === "true")) hit(RULES.logWipe, c);
+    if ((name === "journalctl" && args.some((a) => /^--(?:vacuum|rotate)/.test(a))) || (name === "wevtutil" && args.some((a) => /^cl$/i.test(a))) || (name === "auditctl" && args.includes("-D"))) hit(RULES.logWipe, c, undefined, 15);
+    if ((name === "setenforce" && args[0] === "0") || (name === "ufw" && args[0] === "disable") || ((name === "iptables" || name === "ip6tables") && args.some((a) => a === "-F" || a === "--flush")) || (name === "systemctl" && /^(?:stop|disable|mask)$/.test(args[0] ?? "") && args.some((a) => /^(?:auditd|apparmor|firewalld|ufw|clamav|clamd|falcon-sensor|osqueryd|wazuh-agent|sysmon|selinux)/.test(a))) || (name === "spctl" && args.includes("--master-disable")) || (name === "csrutil" && args[0] === "disable") || (name === "aa-teardown")) hit(RULES.securityOff, c);
+    if (name === "openclaw" && /^(?:approvals\s+(?:set|allowlist\s+add|grants?\b)|config\s+set\s+(?:tools\.exec|security|approvals)|exec-approvals\b)/.test(argLine)) hit(RULES.approvals, c);
+    if (/\btools\.exec\.(?:mode|security|ask)\b[\s"':=]+["']?(?:full|off|none|allow|never|yolo)\b/i.test(argLine) || (c.stdinText !== undefined && /"?security"?\s*[:=]\s*"?full|tools\.exec\.mode/.test(c.stdinText) && /openclaw/.test(argLine + c.redirects.map((r) => r.target).join(" ")))) hit(RULES.approvals, c);
+
+    // --- obfuscation of the command name ---
+    const raw = rawNameOf(c, text);
+    if (raw !== undefined && raw !== c.name && c.origin !== "code") {
+      if (/\$'\\/.test(raw)) hit(RULES.ansiC, c);
+      else if (isIndirection(raw, c.name)) hit(RULES.varIndirection, c);
+      else if (/^[\w./-]*(?:\w(?:''|""|'[\w./-]+'|"[\w./-]+"|\\[a-z])|(?:'[\w./-]+'|"[\w./-]+"|\\[a-z])\w)/.test(raw) && /[a-z]/.test(c.name)) hit(RULES.quoteSplit, c);
+    }
+  }
+
+  // Text-level signals (also cover what the parser could not structure).
+  const devTcp = /\/dev\/(?:tcp|udp)\/[^\s/'"]+\/\d+/.exec(text) ?? (walk.cmds.some((c) => c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) || c.args.some((a) => /\/dev\/(?:tcp|udp)\//.test(a))) ? /\/dev\/(?:tcp|udp)\//.exec(text) : null);
+  if (devTcp) hits.push({ rule: RULES.devTcp, ...(spanCmd(cmds, devTcp.index) ?? {}) });
+  if (/\$\{IFS\}|\$IFS\b(?!\s*=)/.test(text) && !/\bIFS=/.test(text)) hit(RULES.ifs);
+  if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
+  if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
+
+  // Combinations.
+  if (secretCmd !== undefined && netSender !== undefined) hit(RULES.secretUpload, netSender);
+  if (secretCmd !== undefined || accountCmd !== undefined) technique = true;
+  if (privileged !== undefined) {
+    hit(RULES.sudo, privileged);
+    const severe = hits.some((h) => h.rule !== RULES.sudo && h.rule !== RULES.rmRf && h.rule !== RULES.secureDelete && h.rule !== RULES.power && h.rule !== RULES.partition && h.rule !== RULES.unparsable && (h.rule.family === "shell-escape" || h.rule.family === "credential-access" || h.rule.family === "persistence" || h.rule.family === "privilege-escalation" && h.rule !== RULES.rootShell || h.rule.family === "reverse-shell"));
+    if (severe || technique || privilegedInteractive(cmds)) hit(RULES.privTechnique, privileged);
+  }
+  if (walk.truncated) hit(RULES.oversized);
+  if (walk.fallback || (walk.nodes > 0 && walk.errors * 4 > walk.nodes && walk.errors >= 2)) hit(RULES.unparsable);
+  return hits;
+}
+
+/** Interactive programs with a shell escape (editors, pagers, debuggers) run under sudo. */
+function privilegedInteractive(cmds: readonly Cmd[]): boolean {
+  return cmds.some((c) => c.privileged && (EDITORS.has(c.name) || /^(?:less|more|man|most|pg|view|vimdiff|gdb|ftp|sftp|mysql|psql|sqlite3|irb|ipython|node|python|perl|ruby|php|lua|tclsh|expect|script|screen|tmux|git|journalctl|systemctl|crontab|dmesg|top|htop|watch|nmap|tar|zip|rsync|scp|ssh|docker|kubectl|apt|apt-get|dpkg|rpm|yum|dnf|pip|pip3|npm|gem|make|cpan|busctl|ansible-playbook|env|awk|gawk|find|vim|nano|ed)$/.test(c.name) && c.args.some((a) => /^-|=|\/|:/.test(a)) && hasUnusualArgs(c)));
+}
+
+function hasUnusualArgs(c: Cmd): boolean {
+  // Package installs, service restarts and plain edits of ordinary files are routine under sudo.
+  if (/^(?:apt|apt-get|yum|dnf|pip|pip3|npm|gem|dpkg|rpm)$/.test(c.name)) return c.args.some((a) => /^-[a-zA-Z]*o$|--(?:pre-invoke|post-invoke|config-file)|APT::Update::Pre-Invoke|-c\b|--eval|exec|\/bin\/sh/.test(a));
+  if (c.name === "systemctl" || c.name === "journalctl" || c.name === "dmesg" || c.name === "top" || c.name === "htop" || c.name === "crontab" || c.name === "git" || c.name === "docker" || c.name === "kubectl") return c.args.some((a) => /exec|--pager|\/bin\/sh|-c$|-e$|-v$/.test(a) && !/^-[a-z]*$/.test(a) || a === "-e" || a === "-c");
+  return c.args.some((a) => /^-[a-zA-Z]*[ceEx]$|--(?:eval|exec|command|interactive)|\/bin\/|\/tmp\/|\.so\b|=/.test(a));
+}
+
+const RISKY_NAMES = new Set(["curl", "wget", "nc", "ncat", "netcat", "socat", "bash", "sh", "zsh", "dash", "python", "perl", "ruby", "php", "node", "base64", "rm", "chmod", "chown", "dd", "mkfs", "eval", "exec", "telnet", "openssl", "xxd", "crontab", "sudo", "su"]);
+
+/** `$a$b`, `${x}rl`, `c$u` resolving to a real name; a lone `$cmd` only when it resolves to a risky tool. */
+function isIndirection(raw: string, name: string): boolean {
+  if (!raw.includes("$") || name.includes("$") || name === "") return false;
+  const n = raw.match(/\$\{?[A-Za-z_]\w*\}?/g)?.length ?? 0;
+  if (n === 0) return false;
+  const single = /^"?\$\{?[A-Za-z_]\w*\}?"?$/.test(raw);
+  return !single || RISKY_NAMES.has(name);
+}
+
+/** The raw text of a command's name word, located in its own source text. */
+function rawNameOf(c: Cmd, _top: string): string | undefined {
+  const t = c.text.trimStart();
+  if (t === "" || c.origin === "find-exec" || c.origin === "code") return undefined;
+  // Skip leading assignments and wrappers as written.
+  const m = /^(?:[A-Za-z_]\w*=(?:'[^']*'|"[^"]*"|\S*)\s+)*/.exec(t);
+  const rest = t.slice(m ? m[0].length : 0);
+  const w = /^(?:'[^']*'|"[^"]*"|\$'[^']*'|\\.|[^\s;|&<>()])+/.exec(rest)?.[0];
+  if (w === undefined || c.wrappers.length > 0) return undefined;
+  return w;
+}
+
+function spanCmd(cmds: readonly Cmd[], index: number): { cmd: Cmd } | undefined {
+  for (const c of cmds) if (c.depth === 0 && c.start <= index && index < c.end) return { cmd: c };
+  return undefined;
 }

@@ -1,10 +1,40 @@
-// Shell parser loading (web-tree-sitter + tree-sitter-bash). Loading is async (WASM); it happens
-// once at engine creation, so detection itself stays synchronous.
+// Shell parser loading (web-tree-sitter + tree-sitter-bash, WASM only: the native binding is not
+// built). Loading is async; it happens once per process at engine creation, so detection itself
+// stays synchronous. The parser object is reused for every command (no per-call allocation of
+// the WASM module); trees are deleted right after the walk.
 
-/** A loaded shell parser; `undefined` until the tree-sitter work lands. */
-export type ShellParser = unknown;
+import { createRequire } from "node:module";
+import { Language, Parser, type Tree } from "web-tree-sitter";
 
-/** Loads the bash grammar once per process. */
-export async function loadShellParser(): Promise<ShellParser> {
-  return undefined;
+/** A loaded, reusable bash parser. `parse` never throws: it returns undefined on failure. */
+export interface ShellParser {
+  parse(text: string): Tree | undefined;
+}
+
+let loading: Promise<ShellParser> | undefined;
+
+/** Loads the bash grammar once per process (later calls share the same parser). */
+export function loadShellParser(): Promise<ShellParser> {
+  loading ??= load();
+  return loading;
+}
+
+async function load(): Promise<ShellParser> {
+  const require = createRequire(import.meta.url);
+  await Parser.init();
+  const lang = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+  const parser = new Parser();
+  parser.setLanguage(lang);
+  return {
+    parse(text: string): Tree | undefined {
+      try {
+        return parser.parse(text) ?? undefined;
+      } catch {
+        // A WASM failure (e.g. out of memory on a pathological input) must not turn into an
+        // exception in the detector: the caller falls back to tokenizing.
+        parser.reset();
+        return undefined;
+      }
+    },
+  };
 }

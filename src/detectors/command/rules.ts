@@ -1,19 +1,101 @@
-// Built-in command-risk rules, as data (ids `cmd.*`, never reused). Fixtures:
-// test/fixtures/rules/command.txt.
+// Built-in command-risk rules, as data: id (`cmd.<family>.<name>`, stable, never reused),
+// category (`command/<family>`), score, legacy tag and the operator-facing message (what, why,
+// what to do). The logic that fires them lives in detect.ts and works on the parsed command
+// (walk.ts). Fixtures: test/fixtures/rules/command.txt.
+//
+// Scoring: an exec tool call adds +20; >= 35 reviews, >= 65 blocks. A clearly malicious pattern
+// scores >= 65 on its own; medium-risk signals (sudo, reading a private file, a shell spawned
+// from another program) score 15..30 so they review together with the exec bonus; weak signals
+// that ordinary commands produce stay below 15.
 
 export interface CommandRule {
   readonly id: string;
-  readonly category: string;
+  /** Family, without the `command/` prefix. */
+  readonly family: string;
   readonly score: number;
-  readonly pattern: RegExp;
-  readonly message: string;
   readonly tag: string;
+  readonly message: string;
 }
 
-export const COMMAND_RULES: readonly CommandRule[] = [
-  { id: "cmd.pipe-to-shell", category: "download-exec", score: 80, tag: "remote_pipe_exec", pattern: /\b(?:curl|wget|fetch)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k|fi)?sh\b/i, message: "downloads a script and pipes it straight into a shell" },
-  { id: "cmd.rm-root-or-home", category: "destructive", score: 80, tag: "destructive_command", pattern: /\brm\s+(?:-[a-z]*r[a-z]*f[a-z]*|-[a-z]*f[a-z]*r[a-z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(?:\/|~|\$HOME)(?:\s|\/?\*?$|\/\*)/i, message: "recursively force-deletes the root or home folder" },
-  { id: "cmd.reverse-shell.dev-tcp", category: "reverse-shell", score: 90, tag: "reverse_shell", pattern: /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+/, message: "opens a network socket through /dev/tcp (reverse shell)" },
-  { id: "cmd.reverse-shell.nc-exec", category: "reverse-shell", score: 90, tag: "reverse_shell", pattern: /\b(?:nc|ncat|netcat)\b[^|;&\n]*\s-[a-z]*[ec]\s/i, message: "netcat with -e/-c hands a shell to a remote host" },
-  { id: "cmd.sudo", category: "privilege-escalation", score: 20, tag: "privilege_escalation", pattern: /(?:^|[;&|(]\s*|\s)(?:sudo|doas|pkexec)\s/, message: "runs a command with elevated privileges" },
-];
+const FIX_BLOCK = "Do not run it; if it is really intended, run it by hand or allow-list this exact command (security.allowed_commands).";
+const FIX_REVIEW = "Confirm the intent before approving; suppress with security.disabled_rules if this is routine here.";
+
+const R = (id: string, family: string, score: number, tag: string, what: string, fix = score >= 65 ? FIX_BLOCK : FIX_REVIEW): CommandRule => ({ id, family, score, tag, message: `${what}. ${fix}` });
+
+export const RULES = {
+  // download-then-execute
+  pipeToShell: R("cmd.download-exec.pipe-to-shell", "download-exec", 85, "remote_pipe_exec", "downloads content and pipes it into a shell or interpreter, running remote code unseen"),
+  substExec: R("cmd.download-exec.subst-exec", "download-exec", 85, "remote_pipe_exec", "runs downloaded content through `sh -c \"$(curl …)\"`, `eval`, `source` or process substitution"),
+  downloadThenRun: R("cmd.download-exec.download-then-run", "download-exec", 80, "remote_pipe_exec", "downloads a file and then executes it in the same command line"),
+  // reverse / bind shells
+  devTcp: R("cmd.reverse-shell.dev-tcp", "reverse-shell", 90, "reverse_shell", "opens a network socket through /dev/tcp or /dev/udp (typical reverse shell or covert transfer)"),
+  ncExec: R("cmd.reverse-shell.nc-exec", "reverse-shell", 90, "reverse_shell", "netcat/ncat with -e/-c/--exec hands a shell to a remote host"),
+  socatExec: R("cmd.reverse-shell.socat-exec", "reverse-shell", 90, "reverse_shell", "socat connects a network socket to a program (exec:/system:) — a remote shell"),
+  netPipeShell: R("cmd.reverse-shell.net-pipe-shell", "reverse-shell", 90, "reverse_shell", "pipes a network connection into a shell (or a shell into a network connection), e.g. via mkfifo/telnet/nc"),
+  interpSocket: R("cmd.reverse-shell.interpreter-socket", "reverse-shell", 90, "reverse_shell", "interpreter code opens a socket and wires it to a shell or process (reverse/bind shell)"),
+  xterm: R("cmd.reverse-shell.xterm-display", "reverse-shell", 80, "reverse_shell", "starts an xterm on a remote X display, giving that host a shell"),
+  listener: R("cmd.reverse-shell.listener", "reverse-shell", 20, "network_listener", "starts a raw network listener (netcat/socat/openssl server), often the other end of a reverse shell"),
+  msfvenom: R("cmd.reverse-shell.payload-generator", "reverse-shell", 80, "reverse_shell", "generates an exploit/reverse-shell payload (msfvenom)"),
+  // credential access
+  secretRead: R("cmd.credential.secret-file", "credential-access", 25, "credential_access", "touches a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets)"),
+  accountDb: R("cmd.credential.account-db", "credential-access", 5, "credential_access", "reads the local account database (/etc/passwd, /etc/group)"),
+  keychain: R("cmd.credential.keychain", "credential-access", 40, "credential_access", "reads passwords from the OS keychain/secret store"),
+  // exfiltration
+  pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),
+  pasteUpload: R("cmd.exfil.paste-upload", "exfiltration", 80, "exfiltration", "uploads data to a paste/webhook/tunnel host"),
+  secretUpload: R("cmd.exfil.secret-upload", "exfiltration", 80, "exfiltration", "sends a credential or private file to a remote host"),
+  // persistence
+  persistWrite: R("cmd.persistence.sensitive-write", "persistence", 75, "persistence", "writes to a persistence or system-auth location (authorized_keys, sudoers, cron, systemd units, ld.so.preload, launchd, /etc/passwd)"),
+  rcWrite: R("cmd.persistence.shell-rc-write", "persistence", 50, "persistence", "modifies a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell"),
+  persistMention: R("cmd.persistence.sensitive-path", "persistence", 20, "persistence", "opens a persistence or system-auth location with a program that can write it"),
+  crontab: R("cmd.persistence.crontab", "persistence", 30, "persistence", "installs or edits a crontab (scheduled commands survive the session)"),
+  cronPipe: R("cmd.persistence.crontab-pipe", "persistence", 65, "persistence", "pipes generated entries into `crontab -`, silently adding a scheduled job"),
+  serviceInstall: R("cmd.persistence.service-load", "persistence", 20, "persistence", "loads a launchd/systemd user service"),
+  // destructive
+  rmRoot: R("cmd.destructive.rm-root", "destructive", 90, "destructive_command", "recursively deletes the root, home or a system folder"),
+  rmRf: R("cmd.destructive.rm-recursive-force", "destructive", 10, "destructive_command", "recursively force-deletes files"),
+  findDelete: R("cmd.destructive.find-delete-root", "destructive", 80, "destructive_command", "deletes files found under the root, home or a system folder"),
+  mkfs: R("cmd.destructive.mkfs", "destructive", 70, "destructive_command", "formats or wipes a disk/partition (mkfs, wipefs, mkswap)"),
+  diskWrite: R("cmd.destructive.raw-disk-write", "destructive", 80, "destructive_command", "writes raw data onto a disk device (dd of=/dev/…, redirect to /dev/sd*)"),
+  shredDevice: R("cmd.destructive.shred-device", "destructive", 80, "destructive_command", "shreds a disk device or system path"),
+  secureDelete: R("cmd.destructive.secure-delete", "destructive", 10, "destructive_command", "securely deletes files (shred/wipe/srm)"),
+  forkBomb: R("cmd.destructive.fork-bomb", "destructive", 90, "destructive_command", "a fork bomb: a function that recursively spawns itself until the host stops"),
+  chmodRoot: R("cmd.destructive.recursive-perm-system", "destructive", 80, "destructive_command", "recursively changes permissions/ownership of the root, home or a system folder"),
+  partition: R("cmd.destructive.partition", "destructive", 20, "destructive_command", "changes a disk's partition table"),
+  power: R("cmd.destructive.system-power", "destructive", 20, "destructive_command", "shuts down or reboots the host"),
+  // privilege escalation
+  sudo: R("cmd.privesc.sudo", "privilege-escalation", 15, "privilege_escalation", "runs a command with elevated privileges (sudo/doas/pkexec/su)"),
+  rootShell: R("cmd.privesc.root-shell", "privilege-escalation", 30, "privilege_escalation", "opens an interactive root shell (sudo -i/-s, sudo su, su)"),
+  privTechnique: R("cmd.privesc.privileged-abuse", "privilege-escalation", 45, "privilege_escalation", "combines elevated privileges with a shell escape, secret read, sensitive write, download or library load (GTFOBins-style abuse of a sudo/SUID binary)"),
+  keepPriv: R("cmd.privesc.keep-privileges", "privilege-escalation", 50, "privilege_escalation", "starts a shell or code that keeps/sets root privileges (`sh -p`, setuid(0), capsh --uid=0)"),
+  suidBit: R("cmd.privesc.setuid-bit", "privilege-escalation", 40, "privilege_escalation", "sets the setuid/setgid bit or file capabilities, a classic way to keep root"),
+  sudoersGrant: R("cmd.privesc.sudoers-grant", "privilege-escalation", 80, "privilege_escalation", "grants password-less sudo or adds a user to an admin group"),
+  // shell escape (GTFOBins "shell")
+  shellEscape: R("cmd.shell-escape.spawn", "shell-escape", 25, "shell_escape", "spawns an interactive shell from another program (editor, pager, interpreter, find -exec …), escaping command restrictions"),
+  shellOption: R("cmd.shell-escape.exec-option", "shell-escape", 25, "shell_escape", "passes a shell as a program option (--checkpoint-action=exec=, pager/editor=, `!sh`)"),
+  libraryLoad: R("cmd.shell-escape.library-load", "shell-escape", 40, "library_load", "forces a shared library into a process (LD_PRELOAD, enable -f, dlopen)"),
+  // defence evasion
+  history: R("cmd.evasion.history-wipe", "defense-evasion", 40, "defense_evasion", "wipes or disables shell history, hiding what was run"),
+  logWipe: R("cmd.evasion.log-wipe", "defense-evasion", 30, "defense_evasion", "deletes or truncates system logs"),
+  approvals: R("cmd.evasion.openclaw-approvals", "defense-evasion", 85, "approval_bypass", "changes OpenClaw's exec approvals or config (tools.exec security/ask/mode), disabling the guard that reviews commands"),
+  securityOff: R("cmd.evasion.security-disable", "defense-evasion", 25, "defense_evasion", "disables a firewall, SELinux/AppArmor, auditing or another security control"),
+  // obfuscation
+  decodeExec: R("cmd.obfuscation.decode-exec", "obfuscation", 85, "obfuscated_exec", "decodes hidden content (base64/hex/rev/printf escapes/gzip) and runs it in a shell"),
+  ifs: R("cmd.obfuscation.ifs", "obfuscation", 40, "obfuscation", "uses ${IFS} in place of spaces, a filter-evasion trick"),
+  quoteSplit: R("cmd.obfuscation.split-name", "obfuscation", 45, "obfuscation", "writes a command name with quotes/backslashes inside it (c'u'r'l, \\c\\u\\r\\l) to dodge filters"),
+  varIndirection: R("cmd.obfuscation.var-indirection", "obfuscation", 50, "obfuscation", "builds a command name from variables (a=cu;b=rl;$a$b) to hide it"),
+  ansiC: R("cmd.obfuscation.ansi-c-name", "obfuscation", 50, "obfuscation", "hides a command name in an ANSI-C escape string ($'\\x63\\x75…')"),
+  // parse quality
+  unparsable: R("cmd.parse.unparsable", "parse", 10, "unparsable_command", "could not be parsed as a shell command line; it was scored from its tokens"),
+  oversized: R("cmd.parse.oversized", "parse", 10, "oversized_payload", "command line is too long or too deeply nested to analyse fully; only part of it was parsed"),
+  // allow-list
+  notAllowlisted: R("cmd.allowlist.not-allowlisted", "allowlist", 0, "not_in_allowlist", "a command in this line is outside security.allowed_command_prefixes"),
+} as const satisfies Record<string, CommandRule>;
+
+export type RuleKey = keyof typeof RULES;
+
+/** Every built-in rule (the metadata test walks this). */
+export const COMMAND_RULES: readonly CommandRule[] = Object.values(RULES);
+
+/** Points for a match of an operator-configured blocked_command_patterns entry. */
+export const USER_BLOCKED_PATTERN_SCORE = 80;

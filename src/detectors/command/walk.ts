@@ -1,0 +1,609 @@
+// Turns a command line into a flat list of simple commands with their normalized argv, whatever
+// structure they hide in: pipelines, lists, subshells, `$(…)`, backticks, `<(…)`, `eval`,
+// `bash -c '…'`, `su -c`, `find -exec`, heredocs and strings fed to a shell on stdin, and shell
+// strings passed to system()/exec() inside interpreter code. Error-tolerant: if the parser fails
+// (or is absent) the text is tokenized on shell operators instead.
+//
+// Cost is bounded: nested re-parsing stops at MAX_REPARSE_DEPTH, the walk at MAX_NODES syntax
+// nodes and MAX_TREE_DEPTH levels, and only the first MAX_PARSE_CHARS characters are parsed
+// (text rules still scan the whole string).
+
+import type { Tree, TreeCursor } from "web-tree-sitter";
+import { baseName, canonicalName, INTERPRETERS, SHELLS, unquote, WRAPPERS, type Vars } from "./normalize.ts";
+import type { ShellParser } from "./parser.ts";
+
+export const MAX_PARSE_CHARS = 64 * 1024;
+export const MAX_NODES = 20_000;
+export const MAX_TREE_DEPTH = 200;
+export const MAX_REPARSE_DEPTH = 4;
+export const MAX_CMDS = 2_000;
+
+export interface Redirect {
+  /** "<", ">", ">>", "<>", "&>", ">&", "<&", "<<", "<<<". */
+  readonly op: string;
+  readonly target: string;
+}
+
+/** How a command was reached. */
+export type CmdOrigin = "top" | "subst" | "procsub" | "shell-c" | "eval" | "stdin" | "heredoc" | "find-exec" | "code" | "fallback";
+
+export interface Cmd {
+  /** Canonical command name after unwrapping sudo/env/nohup/…: "curl", "python", "sh". */
+  name: string;
+  /** The words after the command name, quote-removed (variables substituted when known). */
+  args: string[];
+  /** The words as written, quote-removed, including wrappers. */
+  words: string[];
+  /** Wrappers that were stripped (sudo, env, xargs, …). */
+  wrappers: string[];
+  /** Runs under sudo/doas/pkexec/su/run0 (or inherited from the shell that runs it). */
+  privileged: boolean;
+  /** Environment assignments written before the command (`LFILE=x cmd`). */
+  env: [string, string][];
+  redirects: Redirect[];
+  /** Text fed on stdin by a heredoc or here-string. */
+  stdinText?: string;
+  /** Commands whose output reaches this one through a pipe (all earlier pipeline stages). */
+  upstream: Cmd[];
+  origin: CmdOrigin;
+  /** Re-parse depth (0 = the line itself). */
+  depth: number;
+  /** Span in the top-level subject string (for nested commands: the enclosing top-level span). */
+  start: number;
+  end: number;
+  /** Source text of this command (its own text, for nested ones the nested string). */
+  text: string;
+  /** Inline interpreter code (`python -c CODE`, `perl -e CODE`, `awk PROGRAM`, heredoc to python). */
+  code?: string;
+}
+
+export interface WalkResult {
+  readonly cmds: Cmd[];
+  /** Variable assignments seen anywhere (`LFILE=/etc/shadow`, `RHOST=…`). */
+  readonly vars: Map<string, string>;
+  /** ERROR / MISSING syntax nodes in the top-level parse. */
+  errors: number;
+  /** Named syntax nodes visited in the top-level parse. */
+  nodes: number;
+  /** The parser was not used (absent/failed): commands come from the fallback tokenizer. */
+  fallback: boolean;
+  /** Some part was not walked (too long, too deep, too many nodes). */
+  truncated: boolean;
+  /** Function definitions whose name is also used as a command in their own body (fork bombs). */
+  recursiveFunctions: number;
+}
+
+interface Ctx {
+  readonly src: string;
+  readonly res: WalkResult;
+  readonly depth: number;
+  readonly privileged: boolean;
+  readonly origin: CmdOrigin;
+  /** When set, spans of new commands are this (top-level) span instead of their own. */
+  readonly span: readonly [number, number] | undefined;
+  readonly parser: ShellParser | undefined;
+  budget: { nodes: number };
+}
+
+/** Walks a command line. Never throws on any input. */
+export function walkCommand(text: string, parser: ShellParser | undefined): WalkResult {
+  const res: WalkResult = { cmds: [], vars: new Map(), errors: 0, nodes: 0, fallback: false, truncated: false, recursiveFunctions: 0 };
+  const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0 } };
+  parseInto(ctx, text);
+  return res;
+}
+
+/** Parses `text` (a whole script) and appends its commands. */
+function parseInto(ctx: Ctx, text: string): Cmd[] {
+  const before = ctx.res.cmds.length;
+  let src = text;
+  if (src.length > MAX_PARSE_CHARS) {
+    src = src.slice(0, MAX_PARSE_CHARS);
+    ctx.res.truncated = true;
+  }
+  const tree: Tree | undefined = ctx.parser?.parse(src);
+  if (tree === undefined) {
+    if (ctx.depth === 0) ctx.res.fallback = true;
+    fallbackTokenize({ ...ctx, src }, src);
+  } else {
+    const c = tree.walk();
+    try {
+      const sub: Ctx = { ...ctx, src };
+      visitChildren(sub, c, 0, []);
+    } finally {
+      c.delete();
+      tree.delete();
+    }
+  }
+  return ctx.res.cmds.slice(before);
+}
+
+/** Statement-level state shared by the commands of one pipeline. */
+type Upstream = Cmd[];
+
+function visitChildren(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void {
+  if (!c.gotoFirstChild()) return;
+  do visit(ctx, c, level + 1, upstream);
+  while (c.gotoNextSibling());
+  c.gotoParent();
+}
+
+function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void {
+  const res = ctx.res;
+  if (++ctx.budget.nodes > MAX_NODES || level > MAX_TREE_DEPTH || res.cmds.length >= MAX_CMDS) {
+    res.truncated = true;
+    return;
+  }
+  const type = c.nodeType;
+  if (ctx.depth === 0 && c.nodeIsNamed) res.nodes++;
+  if (type === "ERROR" || c.nodeIsMissing) {
+    if (ctx.depth === 0) res.errors++;
+    // Inside an error node the words are often still commands: tokenize its text.
+    if (type === "ERROR") {
+      const t = ctx.src.slice(c.startIndex, c.endIndex);
+      if (/\s/.test(t) || t.length > 1) fallbackTokenize({ ...ctx, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, t, c.startIndex);
+    }
+    return;
+  }
+  switch (type) {
+    case "command":
+      visitCommand(ctx, c, level, upstream);
+      return;
+    case "pipeline": {
+      // Each stage gets every earlier stage's commands as upstream.
+      const up: Cmd[] = [...upstream];
+      if (!c.gotoFirstChild()) return;
+      do {
+        if (!c.nodeIsNamed) continue;
+        const before = res.cmds.length;
+        visit(ctx, c, level + 1, up.slice());
+        for (let i = before; i < res.cmds.length; i++) up.push(res.cmds[i]!);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+      return;
+    }
+    case "redirected_statement": {
+      const before = res.cmds.length;
+      let body: Cmd | undefined;
+      const pendingRedirects: Redirect[] = [];
+      let heredoc: string | undefined;
+      if (!c.gotoFirstChild()) return;
+      do {
+        const field = c.currentFieldName;
+        if (field === "body") {
+          visit(ctx, c, level + 1, upstream);
+          // The statement's command is the first top-level command produced by the body.
+          body = res.cmds[before];
+        } else if (c.nodeType === "heredoc_redirect") {
+          // heredoc_redirect may contain the rest of the pipeline (`cat <<EOF | sh`): read the
+          // body first so the piped commands see it.
+          if (c.gotoFirstChild()) {
+            do if ((c.nodeType as string) === "heredoc_body") heredoc = ctx.src.slice(c.startIndex, c.endIndex);
+            while (c.gotoNextSibling());
+            c.gotoParent();
+          }
+          if (body !== undefined && heredoc !== undefined && body.stdinText === undefined) body.stdinText = heredoc;
+          if (c.gotoFirstChild()) {
+            do {
+              const t: string = c.nodeType;
+              if (c.nodeIsNamed && t !== "heredoc_body" && t !== "heredoc_start" && t !== "heredoc_end") visit(ctx, c, level + 2, body ? [body] : []);
+            } while (c.gotoNextSibling());
+            c.gotoParent();
+          }
+          pendingRedirects.push({ op: "<<", target: "" });
+        } else if (c.nodeIsNamed) {
+          const r = readRedirect(ctx, c);
+          if (r) pendingRedirects.push(r);
+          visitChildren(ctx, c, level + 1, []);
+        }
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+      if (body !== undefined) {
+        body.redirects.push(...pendingRedirects);
+        if (heredoc !== undefined) feedStdin(ctx, body, heredoc, "heredoc");
+      }
+      return;
+    }
+    case "variable_assignment": {
+      readAssignment(ctx, c, res.vars);
+      visitChildren(ctx, c, level, upstream);
+      return;
+    }
+    case "function_definition": {
+      // `:(){ :|:& };:`: a function that calls itself in a pipeline/background.
+      let name = "";
+      const before = res.cmds.length;
+      if (!c.gotoFirstChild()) return;
+      do {
+        if (c.currentFieldName === "name") name = ctx.src.slice(c.startIndex, c.endIndex);
+        else if (c.nodeIsNamed) visit(ctx, c, level + 1, upstream);
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+      if (name !== "") {
+        let selfCalls = 0;
+        for (let i = before; i < res.cmds.length; i++) if (res.cmds[i]!.words[0] === name) selfCalls++;
+        if (selfCalls >= 2) res.recursiveFunctions++;
+      }
+      return;
+    }
+    case "comment":
+    case "heredoc_body":
+      return;
+    default:
+      visitChildren(ctx, c, level, upstream);
+  }
+}
+
+const REDIRECT_OP = /^\s*(?:\d+|\{\w+\})?\s*(&>>|&>|>>|<>|>&|<&|>\||<<<|<<-?|<|>)/;
+
+function readRedirect(ctx: Ctx, c: TreeCursor): Redirect | undefined {
+  const t = c.nodeType;
+  if (t !== "file_redirect" && t !== "herestring_redirect") return undefined;
+  const text = ctx.src.slice(c.startIndex, c.endIndex);
+  const m = REDIRECT_OP.exec(text);
+  const op = t === "herestring_redirect" ? "<<<" : (m?.[1] ?? ">");
+  const target = unquote(text.slice(m ? m[0].length : 0).trim(), ctx.res.vars);
+  return { op, target };
+}
+
+function readAssignment(ctx: Ctx, c: TreeCursor, vars: Map<string, string>): [string, string] | undefined {
+  const text = ctx.src.slice(c.startIndex, c.endIndex);
+  const eq = text.indexOf("=");
+  if (eq <= 0) return undefined;
+  const name = text.slice(0, eq).replace(/\+$/, "");
+  const value = unquote(text.slice(eq + 1), vars);
+  if (vars.size < 256 && value.length <= 4096) vars.set(name, value);
+  return [name, value];
+}
+
+function visitCommand(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void {
+  const res = ctx.res;
+  const start = c.startIndex;
+  const end = c.endIndex;
+  const words: string[] = [];
+  const env: [string, string][] = [];
+  const redirects: Redirect[] = [];
+  let stdinText: string | undefined;
+  if (c.gotoFirstChild()) {
+    do {
+      const t = c.nodeType;
+      const field = c.currentFieldName;
+      if (t === "variable_assignment") {
+        const kv = readAssignment(ctx, c, res.vars);
+        if (kv) env.push(kv);
+        visitChildren(ctx, c, level + 1, []);
+      } else if (field === "name" || field === "argument") {
+        words.push(unquote(ctx.src.slice(c.startIndex, c.endIndex), res.vars));
+        // Substitutions inside the word run first, as their own commands.
+        if (c.nodeType !== "word") visitChildren({ ...ctx, origin: ctx.origin === "top" ? "subst" : ctx.origin }, c, level + 1, []);
+      } else if (t === "herestring_redirect") {
+        const text = ctx.src.slice(c.startIndex, c.endIndex).replace(/^\s*\d*<<<\s*/, "");
+        stdinText = unquote(text, res.vars);
+        redirects.push({ op: "<<<", target: "" });
+        visitChildren(ctx, c, level + 1, []);
+      } else if (t === "file_redirect") {
+        const r = readRedirect(ctx, c);
+        if (r) redirects.push(r);
+        visitChildren(ctx, c, level + 1, []);
+      } else if (t === "ERROR") {
+        if (ctx.depth === 0) res.errors++;
+      } else if (c.nodeIsNamed) {
+        visit(ctx, c, level + 1, []);
+      }
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+  addCommand(ctx, words, env, redirects, stdinText, upstream, start, end);
+}
+
+/** Strips wrappers, records the command and follows what it runs (-c strings, eval, find -exec …). */
+function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirects: Redirect[], stdinText: string | undefined, upstream: Upstream, start: number, end: number, originOverride?: CmdOrigin): Cmd | undefined {
+  const res = ctx.res;
+  if (words.length === 0 || res.cmds.length >= MAX_CMDS) return undefined;
+  let i = 0;
+  let privileged = ctx.privileged;
+  const wrappers: string[] = [];
+  // Unwrap: sudo -u x env A=1 nohup timeout 5 cmd …
+  for (let guard = 0; guard < 8 && i < words.length; guard++) {
+    const w = canonicalName(baseName(words[i]!));
+    const wrap = WRAPPERS.get(w);
+    if (wrap === undefined) {
+      if (w === "su") {
+        // su [opts] [user] [-c cmd]: the -c string is re-parsed below; bare su is a root shell.
+        privileged = true;
+      }
+      break;
+    }
+    // `command -v x` / `command -V x` only looks a command up.
+    if ((w === "command" || w === "builtin") && /^-[vV]$/.test(words[i + 1] ?? "")) break;
+    wrappers.push(w);
+    if (wrap.privileged) privileged = true;
+    i++;
+    let positional = wrap.positional ?? 0;
+    while (i < words.length) {
+      const a = words[i]!;
+      if (a === "--") {
+        i++;
+        break;
+      }
+      if (w === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        const eq = a.indexOf("=");
+        env.push([a.slice(0, eq), a.slice(eq + 1)]);
+        i++;
+        continue;
+      }
+      if (a.startsWith("-") && a.length > 1) {
+        i += wrap.valued?.has(a) ? 2 : 1;
+        continue;
+      }
+      if (positional > 0) {
+        positional--;
+        i++;
+        continue;
+      }
+      break;
+    }
+  }
+  const rest = words.slice(i);
+  const span: [number, number] = ctx.span ? [ctx.span[0], ctx.span[1]] : [start, end];
+  // `sudo -i` / `sudo -s` / `sudo su` / bare `su`: an interactive root shell.
+  let nameWord = rest[0];
+  if (nameWord === undefined) {
+    if (!privileged) return undefined;
+    nameWord = "sh";
+    rest.push("sh");
+  }
+  const name = canonicalName(baseName(nameWord));
+  const cmd: Cmd = {
+    name,
+    args: rest.slice(1),
+    words,
+    wrappers,
+    privileged,
+    env,
+    redirects,
+    upstream,
+    origin: originOverride ?? ctx.origin,
+    depth: ctx.depth,
+    start: span[0],
+    end: span[1],
+    text: ctx.src.slice(start, end),
+  };
+  if (stdinText !== undefined) cmd.stdinText = stdinText;
+  res.cmds.push(cmd);
+  follow(ctx, cmd, span);
+  // `echo 'id' | sh`, `printf … | bash`, `cat <<EOF | python`: what the last stage feeds in.
+  if (upstream.length > 0 && (SHELLS.has(name) || INTERPRETERS.has(name))) {
+    const fed = fedText(upstream);
+    if (fed !== undefined) feedStdin(ctx, cmd, fed, "stdin");
+  }
+  return cmd;
+}
+
+/** The literal text the upstream of a pipe produces, when it is echo/printf/cat-heredoc. */
+function fedText(upstream: readonly Cmd[]): string | undefined {
+  const u = upstream[upstream.length - 1];
+  if (u === undefined) return undefined;
+  {
+    if (u.name === "echo" || u.name === "printf") return u.args.filter((a, idx) => !(idx === 0 && /^-[neE]+$/.test(a))).join(" ");
+    if (u.name === "cat" && u.stdinText !== undefined) return u.stdinText;
+  }
+  return undefined;
+}
+
+/** A context for strings a command runs (bash -c, eval, …): one level deeper, same evidence span. */
+function nested(ctx: Ctx, cmd: Cmd, span: readonly [number, number], origin: CmdOrigin): Ctx | undefined {
+  if (ctx.depth >= MAX_REPARSE_DEPTH) {
+    ctx.res.truncated = true;
+    return undefined;
+  }
+  return { ...ctx, depth: ctx.depth + 1, privileged: cmd.privileged, origin, span };
+}
+
+/** Finds what a command itself runs and walks it. */
+function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
+  const { name, args } = cmd;
+  if (SHELLS.has(name) || name === "su") {
+    const script = shellDashC(args);
+    if (script !== undefined) {
+      const sub = nested(ctx, cmd, span, "shell-c");
+      if (sub) parseInto(sub, script);
+    }
+    return;
+  }
+  if (name === "eval") {
+    const sub = nested(ctx, cmd, span, "eval");
+    if (sub) parseInto(sub, args.join(" "));
+    return;
+  }
+  if (name === "find") {
+    // find … -exec cmd args {} \; (also -execdir, -ok, -okdir)
+    for (let k = 0; k < args.length; k++) {
+      if (!/^-(?:exec|execdir|ok|okdir)$/.test(args[k]!)) continue;
+      let e = k + 1;
+      while (e < args.length && args[e] !== ";" && args[e] !== "+") e++;
+      const inner = args.slice(k + 1, e);
+      const sub = nested(ctx, cmd, span, "find-exec");
+      if (sub && inner.length > 0) addCommand(sub, inner, [], [], undefined, [], span[0], span[1], "find-exec");
+      k = e;
+    }
+    return;
+  }
+  if (INTERPRETERS.has(name)) {
+    const code = inlineCode(name, args);
+    if (code !== undefined) {
+      cmd.code = code;
+      for (const s of shellStringsInCode(code)) {
+        const sub = nested(ctx, cmd, span, "code");
+        if (sub) parseInto(sub, s);
+      }
+    }
+  }
+}
+
+/** Feeds text on stdin (heredoc/here-string/echo pipe) to a command: shells parse it, interpreters keep it as code. */
+export function feedStdin(ctx: Ctx, cmd: Cmd, text: string, origin: CmdOrigin): void {
+  if (cmd.stdinText === undefined) cmd.stdinText = text;
+  const span: [number, number] = [cmd.start, cmd.end];
+  if (SHELLS.has(cmd.name) && readsScriptFromStdin(cmd.args)) {
+    const sub = nested(ctx, cmd, span, origin);
+    if (sub) parseInto(sub, text);
+  } else if (INTERPRETERS.has(cmd.name) && cmd.code === undefined && !cmd.args.some((a) => !a.startsWith("-"))) {
+    cmd.code = text;
+    for (const s of shellStringsInCode(text)) {
+      const sub = nested(ctx, cmd, span, "code");
+      if (sub) parseInto(sub, s);
+    }
+  }
+}
+
+/** The script of `sh -c SCRIPT` (also `-lc`, `-pc`, `-ec`, `su -c`, `su user -c`). */
+export function shellDashC(args: readonly string[]): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === "-c" || a === "--command" || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) return args[k + 1];
+    if (a.startsWith("--command=")) return a.slice(10);
+    if (a === "/c" || a === "-Command" || a === "-command") return args.slice(k + 1).join(" ");
+  }
+  return undefined;
+}
+
+/** Whether a shell with these args reads its script from stdin (no script file, no -c). */
+export function readsScriptFromStdin(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === "-" || a === "-s") return true;
+    if (a.startsWith("-") || a.startsWith("+")) {
+      if (/^-[a-zA-Z]*c/.test(a)) return false;
+      continue;
+    }
+    return false; // a script file
+  }
+  return true;
+}
+
+/** The inline program of an interpreter call, if any. */
+export function inlineCode(name: string, args: readonly string[]): string | undefined {
+  if (name === "awk" || name === "gawk" || name === "mawk" || name === "nawk" || name === "busybox-awk") {
+    // awk [-F x] [-v a=b] 'program' files…
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k]!;
+      if (a === "-f") return undefined;
+      if (a === "-F" || a === "-v" || a === "-i" || a === "-l") {
+        k++;
+        continue;
+      }
+      if (a.startsWith("-")) continue;
+      return a;
+    }
+    return undefined;
+  }
+  const parts: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    const codeFlag =
+      /^(?:-[a-zA-Z]*[ceE]|--eval|--exec|--command|-Command|-command|-ex|--ex|--eval-command|-eval-command)$/.test(a) ||
+      (name === "php" && a === "-r") ||
+      (name === "node" && (a === "-p" || a === "--print"));
+    if (codeFlag) {
+      const v = args[k + 1];
+      if (v !== undefined) parts.push(v);
+      k++;
+    } else if (a.startsWith("--eval=") || a.startsWith("-e=")) {
+      parts.push(a.slice(a.indexOf("=") + 1));
+    } else if (/^-[Mmr]\S/.test(a)) {
+      parts.push(a); // perl -MIO::Socket, ruby -rsocket
+    }
+  }
+  return parts.length > 0 ? parts.join("\n") : undefined;
+}
+
+// String literals handed to a shell-running function in interpreter code: system("…"),
+// os.system('…'), exec "…", popen, spawn/execl first argument, subprocess.* (string or list),
+// backticks (perl/ruby), run(`…`) (julia). Bounded: at most 8 per code string.
+const SHELL_CALL_RE = /\b(?:system|popen|exec[a-z]*|spawn[a-z]*|call|check_output|check_call|run|Popen|passthru|shell_exec|proc_open|pcntl_exec|getoutput|getstatusoutput|execSync|spawnSync|execFileSync|open)\s*\(?\s*\[?\s*(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'|`([^`\n]{1,2000})`)|`([^`\n]{2,2000})`/g;
+
+export function shellStringsInCode(code: string): string[] {
+  const out: string[] = [];
+  SHELL_CALL_RE.lastIndex = 0;
+  for (let m = SHELL_CALL_RE.exec(code); m !== null && out.length < 8; m = SHELL_CALL_RE.exec(code)) {
+    const s = m[1] ?? m[2] ?? m[3] ?? m[4];
+    if (s !== undefined && s.trim() !== "") out.push(s);
+  }
+  return out;
+}
+
+// ---- Fallback: no parser, or an ERROR region ----
+
+const FALLBACK_SPLIT = /\s*(?:\|\||&&|;;|[;|&\n`]|\$\(|<\(|>\(|\))\s*/;
+
+/** Splits on shell operators and tokenizes each segment on whitespace (quotes respected roughly). */
+function fallbackTokenize(ctx: Ctx, text: string, offset = 0): void {
+  let pos = 0;
+  const up: Cmd[] = [];
+  const limit = Math.min(text.length, MAX_PARSE_CHARS);
+  let segments = 0;
+  while (pos < limit && ctx.res.cmds.length < MAX_CMDS && segments++ < 4096) {
+    const rest = text.slice(pos, limit);
+    const m = FALLBACK_SPLIT.exec(rest);
+    const segEnd = m ? pos + m.index : limit;
+    const seg = text.slice(pos, segEnd);
+    const words = tokenize(seg, ctx.res.vars);
+    const piped = m !== null && m[0].trim() === "|";
+    if (words.length > 0) {
+      // Leading NAME=value words are assignments.
+      const env: [string, string][] = [];
+      while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) {
+        const w = words.shift()!;
+        const eq = w.indexOf("=");
+        env.push([w.slice(0, eq), w.slice(eq + 1)]);
+        if (ctx.res.vars.size < 256) ctx.res.vars.set(w.slice(0, eq), w.slice(eq + 1));
+      }
+      const redirects: Redirect[] = [];
+      const argv: string[] = [];
+      for (let k = 0; k < words.length; k++) {
+        const r = /^(\d*)(>>|>|<)(.*)$/.exec(words[k]!);
+        if (r) {
+          const target = r[3] !== "" ? r[3]! : (words[++k] ?? "");
+          redirects.push({ op: r[2]!, target });
+        } else argv.push(words[k]!);
+      }
+      const cmd = addCommand({ ...ctx, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, argv, env, redirects, undefined, up.slice(), offset + pos, offset + segEnd);
+      if (cmd) up.push(cmd);
+    }
+    if (!piped) up.length = 0;
+    if (!m) break;
+    pos = segEnd + Math.max(1, m[0].length);
+  }
+}
+
+/** Whitespace tokenizer that keeps quoted runs together, then removes quotes. */
+function tokenize(seg: string, vars: Vars): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let q: string | undefined;
+  for (let i = 0; i < seg.length; i++) {
+    const ch = seg[i]!;
+    if (q !== undefined) {
+      cur += ch;
+      if (ch === q) q = undefined;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      q = ch;
+      cur += ch;
+    } else if (ch === "\\" && i + 1 < seg.length) {
+      cur += ch + seg[i + 1]!;
+      i++;
+    } else if (ch === " " || ch === "\t" || ch === "\r" || ch === "(" || ch === "{" || ch === "}") {
+      if (cur !== "") out.push(unquote(cur, vars));
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur !== "") out.push(unquote(cur, vars));
+  return out;
+}
+
+/** Whether any command name here is a shell or interpreter (used by rules). */
+export function isShellOrInterpreter(name: string): boolean {
+  return SHELLS.has(name) || INTERPRETERS.has(name);
+}
