@@ -22,7 +22,10 @@ const MAX_DECODED_CHARS = 64 * 1024;
 const BASE64_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 const HEX_RUN = /(?:\\x[0-9a-fA-F]{2}){8,}|\b(?:[0-9a-fA-F]{2}[ :]){8,}[0-9a-fA-F]{2}\b|\b(?:[0-9a-fA-F]{2}){10,}\b/g;
 const PERCENT = /%[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|&#x[0-9a-fA-F]{1,6};|&#[0-9]{1,7};/g;
-const LEET_TOKEN = /[a-z0-9@$|!]*[a-z][a-z0-9@$|!]*/g;
+const LEET_TOKEN = /[a-z0-9@$|!]+/g;
+/** Leetspeak and letter-spacing decoding look at the first this many characters (they rewrite the whole text). */
+const MAX_REWRITE_CHARS = 64 * 1024;
+const MAX_ATTEMPTS = 64;
 const LEET_HINT = /[a-z][0134578@$|!][a-z]|[0134578@$][a-z]{2}/;
 const SPACED = /(?:^|[^a-z])((?:[a-z][ .\-_*]){4,}[a-z])(?![a-z])/g;
 
@@ -95,12 +98,16 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
 
   if (original.length >= 20) {
     BASE64_RUN.lastIndex = 0;
-    for (let m = BASE64_RUN.exec(original); m !== null; m = BASE64_RUN.exec(original)) {
+    let attempts = 0;
+    for (let m = BASE64_RUN.exec(original); m !== null && attempts < MAX_ATTEMPTS; m = BASE64_RUN.exec(original)) {
+      attempts++;
       const d = decodeBase64(m[0]);
       if (d !== "" && mostlyText(d) && !push("base64", d, m.index, m.index + m[0].length)) break;
     }
     HEX_RUN.lastIndex = 0;
-    for (let m = HEX_RUN.exec(original); m !== null; m = HEX_RUN.exec(original)) {
+    attempts = 0;
+    for (let m = HEX_RUN.exec(original); m !== null && attempts < MAX_ATTEMPTS; m = HEX_RUN.exec(original)) {
+      attempts++;
       const d = decodeHex(m[0]);
       if (d !== "" && mostlyText(d) && !push("hex", d, m.index, m.index + m[0].length)) break;
     }
@@ -113,25 +120,26 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
     const d = percentDecode(original.length > MAX_DECODED_CHARS ? original.slice(0, MAX_DECODED_CHARS) : original);
     if (d !== original) push("url-encoding", d.replace(/\+/g, " "), 0, original.length);
   }
+  const head = lower.length > MAX_REWRITE_CHARS ? lower.slice(0, MAX_REWRITE_CHARS) : lower;
   // Leetspeak: only when several tokens mix letters with leet digits/symbols.
-  if (LEET_HINT.test(lower)) {
+  if (LEET_HINT.test(head)) {
     let n = 0;
-    const d = lower.replace(LEET_TOKEN, (tok) => {
+    const d = head.replace(LEET_TOKEN, (tok) => {
       if (!/[0-9@$|!]/.test(tok) || !/[a-z]/.test(tok)) return tok;
       n++;
       let r = "";
       for (const ch of tok) r += LEET_MAP[ch] ?? ch;
       return r;
     });
-    if (n >= 2) push("leetspeak", d, 0, lower.length);
+    if (n >= 2) push("leetspeak", d, 0, head.length);
   }
   // Letter spacing: "i g n o r e  a l l" → "ignore all".
   SPACED.lastIndex = 0;
   let spaced = 0;
-  const d = lower.replace(SPACED, (m, g: string) => {
+  const d = head.replace(SPACED, (m, g: string) => {
     spaced++;
     return m.slice(0, m.length - g.length) + g.replace(/[ .\-_*]/g, "");
   });
-  if (spaced > 0 && d !== lower) push("spacing", d.replace(/ {2,}/g, " "), 0, lower.length);
+  if (spaced > 0 && d !== head) push("spacing", d.replace(/ {2,}/g, " "), 0, head.length);
   return out;
 }

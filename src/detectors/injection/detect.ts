@@ -19,6 +19,9 @@ import { INJECTION_RULES, type InjectionFamily, type InjectionRule } from "./rul
 /** Points for a match of an operator-configured prompt_injection_patterns entry. */
 export const USER_INJECTION_PATTERN_SCORE = 40;
 
+/** Highest model score for fetched content (tool outputs), where the model was not trained. */
+const FETCHED_MODEL_CAP = 20;
+
 /** Rules computed in code rather than by one regex; listed so metadata and docs cover them. */
 export interface ComputedRule {
   readonly id: string;
@@ -75,8 +78,20 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
   const runRules = (rules: readonly InjectionRule[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }): Set<string> => {
     const hit = new Set<string>();
     const text = n.text;
-    for (const r of rules) {
+    outer: for (const r of rules) {
       if (skip?.has(r.id)) continue;
+      if (r.gate !== undefined) {
+        for (const group of r.gate) {
+          let ok = false;
+          for (const lit of group) {
+            if (text.includes(lit)) {
+              ok = true;
+              break;
+            }
+          }
+          if (!ok) continue outer;
+        }
+      }
       r.pattern.lastIndex = 0;
       const m = r.pattern.exec(text);
       if (m === null) continue;
@@ -133,6 +148,8 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
       const { prob, start, end } = model.score(n.text);
       let score = 0;
       for (const band of model.bands) if (prob >= band.minProb && band.score > score) score = band.score;
+      // The model learned from prompts, not from fetched documents: there it only supports the rules.
+      if (s.origin === "tool_output") score = Math.min(score, FETCHED_MODEL_CAP);
       if (score > 0) {
         const [a, b] = toOriginalSpan(n, start, Math.min(end, start + 160), original.length);
         out.push({ ...finding(computed("inj.model.classifier"), score, field, original, base + a, base + b), message: `${computed("inj.model.classifier").message}: p=${prob.toFixed(3)}`, evidence: { field, start: base + a, end: base + b, excerpt: `p=${prob.toFixed(3)} ${excerpt(original, a, b, 120)}` } });

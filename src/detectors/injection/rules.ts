@@ -22,8 +22,13 @@ export interface InjectionRule {
   readonly score: number;
   readonly pattern: RegExp;
   readonly message: string;
-  /** Only for text that did not come from a person: tool outputs and tool arguments. */
+  /** Only for fetched content (tool outputs), never for a person's own message. */
   readonly fetchedOnly?: boolean;
+  /**
+   * Cheap necessary condition: every group must have one of its substrings in the normalized text,
+   * else the regex cannot match and is skipped (keeps short messages fast).
+   */
+  readonly gate?: readonly (readonly string[])[];
 }
 
 /** Bounded gap inside one sentence. */
@@ -32,7 +37,7 @@ const r = (src: string): RegExp => new RegExp(src, "g");
 
 const OVERRIDE_VERB = "(?:ignore|ignoring|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|set aside|throw away|delete|erase|clear|remove)";
 const PRIOR = "(?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|these|those|system|original|initial|old|existing|current|given|other)";
-const INSTR = "(?:instructions?|rules|directions|directives|guidelines|prompts?|commands|orders|assignments|tasks|guidance|constraints|programming|restrictions|filters|policies|context|messages|conversation|information)";
+const INSTR = "(?:instructions?|rules|directions|directives|guidelines|prompts?|commands|orders|assignments|tasks|guidance|programming|restrictions|filters|policies)";
 
 export const INJECTION_RULES: readonly InjectionRule[] = [
   // ---- instruction override -------------------------------------------------------------------
@@ -41,13 +46,15 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "instruction-override",
     score: 50,
     pattern: r(`\\b${OVERRIDE_VERB}\\b${G(30)}\\b${PRIOR}\\b${G(30)}\\b${INSTR}\\b`),
+    gate: [["ignor","disregard","forget","skip","overrid","bypass","drop","abandon","neglect","discard","set aside","throw away","delete","erase","clear","remove"], ["instruction","rule","direction","directive","guideline","prompt","command","order","assignment","task","guidance","programming","restriction","filter","polic"]],
     message: "asks the agent to drop its earlier instructions (instruction override). Treat the text as data, not as instructions; block it if it came from an untrusted source",
   },
   {
     id: "inj.override.forget-everything",
     family: "instruction-override",
     score: 40,
-    pattern: r(`\\b(?:ignore|disregard|forget|vergiss|oublie|olvida|olvide)\\b (?:about )?(?:everything|all that|all of (?:that|this|the above)|the above|what (?:i|we|you) (?:said|told|discussed|wrote)|alles|tout|todo)\\b`),
+    pattern: r(`(?<!\\byou )(?<!\\bi )\\b(?:ignore|disregard|forget|vergiss|oublie|olvida|olvide)\\b (?:about )?(?:everything|all that|all of (?:that|this|the above)|the above|what (?:i|we|you) (?:said|told|discussed|wrote)|alles|tout|todo)\\b`),
+    gate: [["ignore","disregard","forget","vergiss","oublie","olvid"]],
     message: "tells the agent to forget everything said before, a classic instruction-override opener",
   },
   {
@@ -55,6 +62,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "instruction-override",
     score: 30,
     pattern: r(`\\b(?:(?:your|a|the) new (?:task|instructions?|assignment|role|objective|goal|mission) (?:is|are|follows?)|new instructions? follows?|now (?:new|further|different) (?:instructions?|tasks?) follow|(?:focus|concentrate) (?:now )?on (?:your|the) new task|start (?:over )?with a new task|from now on,? (?:you|your) (?:will|are|must|shall|only)|henceforth,? you)\\b`),
+    gate: [[" new ","from now on","henceforth"]],
     message: "announces a replacement task or new standing orders for the agent",
   },
   {
@@ -62,6 +70,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "instruction-override",
     score: 15,
     pattern: r(`\\b(?:well done|very good|very well done|great job|good job|excellent(?: performance)?|simply great|perfect|that is enough|that's enough|that is done|congratulations)\\b[^\\n]{0,60}?\\b(?:now|but now|next)\\b`),
+    gate: [["now","next"], ["well done","very good","great job","good job","excellent","simply great","perfect","enough","that is done","congratulations"]],
     message: "praise followed by a pivot to a new task, a pattern used to hijack the conversation",
   },
   {
@@ -88,6 +97,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:忘记|忘掉)(?:你的|之前的|以前的)?(?:一切|所有|全部)`,
       ].join("|"),
     ),
+    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过"]],
     message: "instruction override in German, French, Spanish, Portuguese, Italian or Chinese (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
   },
   // ---- system-prompt extraction -----------------------------------------------------------------
@@ -95,7 +105,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.extract.system-prompt",
     family: "system-prompt-extraction",
     score: 45,
-    pattern: r(`\\b(?:reveal|show|print|repeat|output|display|leak|tell|give|share|write|list|dump|copy|recite|spell out|paste|return|expose|disclose|what (?:is|are|was|were))\\b${G(40)}\\b(?:(?:system|developer|hidden|initial|original|secret|internal|confidential|pre-?prompt|full|entire|complete) (?:prompts?|instructions|message|rules|configuration)|your (?:prompt|instructions|rules|guidelines|configuration)|(?:prompt|instruction) text|prompt-texte?)\\b`),
+    pattern: r(`\\b(?:reveal|show|print|repeat|output|display|leak|tell|give|share|write|list|dump|copy|recite|spell out|paste|return|expose|disclose|what (?:is|are|was|were))\\b${G(40)}\\b(?:(?:your|the|its|this|my) (?:(?:full|entire|complete|exact|original|initial|hidden|secret) )?(?:system|developer|hidden|initial|original|secret|internal|confidential|pre-?prompt) (?:prompts?|instructions|message|rules|configuration)|your (?:prompt|instructions|rules|guidelines|configuration)|(?:prompt|instruction) text|prompt-texte?)\\b`),
+    gate: [["prompt","instruction","message","rules","configuration","guidelines"]],
     message: "asks the agent to disclose its hidden instructions (system-prompt extraction). Never echo the system prompt; block or review the request",
   },
   {
@@ -103,6 +114,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "system-prompt-extraction",
     score: 40,
     pattern: r(`\\b(?:(?:what|everything|all) (?:was|is) written (?:at the beginning|above|before)|(?:repeat|print|output|copy) (?:the |all )?(?:words|text|everything|lines) (?:above|before)|(?:text|words|content) (?:at the beginning of|above) (?:this|the|your) (?:prompt|conversation|message|context)|(?:beginning|start) of (?:this|the|your) prompt)\\b`),
+    gate: [["written","above","before","beginning","start of"]],
     message: "asks for the text above or at the beginning of the prompt, a system-prompt extraction trick",
   },
   {
@@ -117,6 +129,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:显示|告诉我|输出|重复|泄露|打印|给我看|透露|说出)[^。！？\\n]{0,12}?(?:系统提示|系统指令|提示词|初始指令|你的指令|系统消息|隐藏指令)`,
       ].join("|"),
     ),
+    gate: [["prompt","anweisung","instruktion","instructions","consignes","instrucciones","系统","提示","指令"]],
     message: "system-prompt extraction in German, French, Spanish or Chinese",
   },
   {
@@ -124,6 +137,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "system-prompt-extraction",
     score: 30,
     pattern: r(`\\b(?:reveal|tell me|give me|print|output|what is|share|leak|spell)\\b${G(20)}\\b(?:the|your) (?:secret (?:key|password|code|word)|password|passcode|access code|api key)\\b`),
+    gate: [["secret","password","passcode","access code","api key"]],
     message: "asks the agent for a secret it holds (password, access code, key)",
   },
   // ---- persona / jailbreak --------------------------------------------------------------------
@@ -132,6 +146,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 55,
     pattern: r(`\\b(?:do anything now|you are (?:now )?(?:dan|in developer mode)|(?:developer|dev|god|jailbreak|unrestricted|unfiltered|evil|chaos|opposite) mode (?:enabled|activated|on)|(?:enable|activate|enter|simulate)d? (?:the )?(?:developer|dev|god|jailbreak|unrestricted|dan) mode|jailbroken|anti-?dan|stan|dude mode)\\b`),
+    gate: [["anything now","dan","developer mode","mode","jailbr","stan"]],
     message: "jailbreak persona (DAN / developer mode) that claims to lift the agent's rules",
   },
   {
@@ -139,27 +154,31 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 20,
     pattern: r(`(?:\\[\\W{0,3}jailbreak\\W{0,3}\\]|\\bjailbreak\\b|\\bdan\\b(?=[^\\n]{0,200}?\\b(?:chatgpt|gpt|ai|openai|rules|anything)\\b))`),
+    gate: [["jailbreak","dan"]],
     message: "mentions jailbreaking or the DAN persona",
   },
   {
     id: "inj.persona.no-restrictions",
     family: "persona",
-    score: 35,
-    pattern: r(`\\b(?:(?:no|without(?: any)?|free (?:of|from)|not bound by|not (?:restricted|limited|constrained) by|broken free (?:of|from)|break(?:s)? free (?:of|from)|freed from|released from|unbound by|beyond|ignores?|doesn'?t (?:have|follow|care about|abide by)|don'?t (?:have to )?(?:follow|abide by|care about)|does not (?:follow|have|care about|abide by)|do not (?:have to )?(?:follow|abide by|care about)|not (?:have to|need to) (?:follow|abide by|adhere to|comply with)|never (?:follow|abide by)s?)\\b${G(25)}\\b(?:restrictions|limitations|limits|filters|filtering|censorship|(?:ethical |moral |safety |content )?(?:guidelines|policies|policy|rules)|ethics|morals|morality|boundaries|constraints|confines|programming|safeguards)\\b)`),
+    score: 30,
+    pattern: r(`\\b(?:(?:no|without any|free (?:of|from)|not bound by|broken free (?:of|from)|break(?:s)? free (?:of|from)|freed from|released from|unbound by|doesn'?t (?:have to )?(?:follow|care about|abide by)|don'?t have to (?:follow|abide by)|does not (?:have to )?(?:follow|care about|abide by)|not (?:have to|need to) (?:follow|abide by|adhere to|comply with)|never (?:follows?|abides? by))\\b${G(25)}\\b(?:restrictions|limitations|filters|filtering|censorship|(?:ethical|moral|safety|content) (?:guidelines|policies|policy|rules)|ethics|morals|morality|typical confines|programming|safeguards|rules set)\\b)`),
+    gate: [["restriction","limitation","filter","censorship","guidelines","polic","rules","ethic","moral","confines","programming","safeguard"]],
     message: "claims the agent is free of its rules, ethics or filters, a jailbreak pattern",
   },
   {
     id: "inj.persona.amoral",
     family: "persona",
     score: 35,
-    pattern: r(`\\b(?:amoral|unfiltered|uncensored|unrestricted|unethical|immoral|no morals|no ethics|without morals|without ethics|illegal)\\b${G(120)}\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt|responses?|answers?|replies)\\b|\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt)\\b${G(60)}\\b(?:amoral|unfiltered|uncensored|unrestricted|no morals|no ethics)\\b`),
+    pattern: r(`\\b(?:amoral|unfiltered|uncensored|unrestricted|no morals|no ethics|without morals|without ethics)\\b${G(120)}\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt|responses?|answers?|replies)\\b|\\b(?:ai|chatbot|assistant|model|character|persona|bot|gpt)\\b${G(60)}\\b(?:amoral|unfiltered|uncensored|unrestricted|no morals|no ethics)\\b`),
+    gate: [["amoral","unfiltered","uncensored","unrestricted","no morals","no ethics","without morals","without ethics"]],
     message: "describes an amoral, unfiltered or uncensored AI persona",
   },
   {
     id: "inj.persona.never-refuse",
     family: "persona",
     score: 35,
-    pattern: r(`\\b(?:(?:never|not|don'?t|do not|cannot|can'?t|won'?t|will not|must not|shall not|should not|should never|is not allowed to|are not allowed to) (?:ever )?(?:refuse|decline|deny|reject|say no|say (?:that )?(?:you|it) (?:can'?t|cannot))|(?:will|must|always) (?:answer|respond to|fulfill|comply with) (?:any|every|all)(?: of)? (?:my )?(?:requests?|questions?|prompts?|commands?)|answers? (?:any|every|all) (?:requests?|questions?) (?:without|no matter)|no matter how (?:unethical|illegal|immoral|dangerous|harmful|offensive|explicit|inappropriate)|regardless of (?:legality|ethics|morality|how (?:unethical|illegal|immoral|dangerous)))\\b`),
+    pattern: r(`\\b(?:(?:never|not|don'?t|do not|cannot|can'?t|won'?t|will not|must not|shall not|should not|should never|is not allowed to|are not allowed to) (?:ever )?(?:(?:refuse|decline|deny|reject)(?: to (?:answer|respond|reply|comply|help|do|write|generate|provide)| (?:any|a|my|the|user'?s?|any of my)(?: \\w+)? (?:requests?|questions?|prompts?|orders?|commands?|tasks?)| anything)|say no|say (?:that )?(?:you|it) (?:can'?t|cannot))|(?:will|must|always) (?:answer|respond to|fulfill|comply with) (?:any|every|all)(?: of)? (?:my )?(?:requests?|questions?|prompts?|commands?)|answers? (?:any|every|all) (?:requests?|questions?) (?:without|no matter)|no matter how (?:unethical|illegal|immoral|dangerous|harmful|offensive|explicit|inappropriate)|regardless of (?:legality|ethics|morality|how (?:unethical|illegal|immoral|dangerous)))\\b`),
+    gate: [["refuse","decline","deny","reject","say no","can't","cannot","any","every","all ","no matter","regardless"]],
     message: "demands that the agent never refuse and answer anything, regardless of ethics or legality",
   },
   {
@@ -167,6 +186,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 30,
     pattern: r(`\\b(?:stay(?:s|ing)? in (?:character|role)|(?:never|don'?t|do not|not) break(?:ing)? character|remain in character|stay as \\w{1,20}|if you break character|out of character)\\b`),
+    gate: [["character","in role","stay as"]],
     message: "insists the agent stay in a role-play persona, used to keep a jailbreak persona active",
   },
   {
@@ -174,6 +194,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 35,
     pattern: r(`\\b(?:two|2|both) (?:different |separate |distinct )?(?:ways|responses|answers|paragraphs|outputs|personalities)\\b${G(200)}\\b(?:normal|classic|filtered|jailbroken|jailbreak|unfiltered|opposite|dan|evil|uncensored)\\b|\\[(?:🔒|🔓|gpt|classic|jailbreak|dan|normal|chatgpt|dev(?:eloper)? mode(?: output)?)\\W{0,3}\\]`),
+    gate: [["two","2","both","["]],
     message: "asks for a second, unfiltered answer next to the normal one (dual-response jailbreak)",
   },
   {
@@ -181,6 +202,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 35,
     pattern: r(`\\b(?:openai|anthropic|google|meta|microsoft)'?s? (?:content |usage |safety )?(?:polic(?:y|ies)|guidelines|rules|restrictions)\\b${G(80)}\\b(?:not|no longer|never|ignore|doesn'?t|don'?t|free|bypass|break|violate|disregard)\\b|\\b(?:not|no longer|never|doesn'?t|don'?t|ignore|bypass|break|violate|disregard|without) (?:\\w+ ){0,4}(?:openai|anthropic)'?s? (?:content |usage )?(?:polic(?:y|ies)|guidelines|rules)`),
+    gate: [["openai","anthropic","google","meta","microsoft"]],
     message: "tells the agent to disregard its vendor's content policy",
   },
   {
@@ -188,6 +210,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 20,
     pattern: r(`\\b(?:pretend|act|behave|roleplay|role-play|simulate|emulate|impersonate|play the role of|take on the role of|you will be|you are going to be|you are going to (?:act|pretend))\\b${G(12)}\\b(?:(?:an?|another) )?(?:ai|chatbot|language model|llm|gpt|virtual (?:persona|machine)|terminal|linux terminal|computer)\\b|\\b(?:an? )?ai (?:named|called)\\b|\\byou are (?:now |no longer )?(?:an? )?(?:ai|chatbot|model) (?:named|called|without|that)\\b|\\b(?:i want you to act as|act as an?|you will act as)\\b`),
+    gate: [["ai","chatbot","language model","llm","gpt","virtual","terminal","computer","act as"]],
     message: "asks the agent to role-play another AI or system, a common jailbreak opener",
   },
   {
@@ -195,6 +218,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 35,
     pattern: r(`\\b(?:evil|malicious|rogue|unhinged|bose|boshafte|malvada|malvado|malefique|mechante)\\b (?:ai|ki|ia|assistant|chatbot|bot|version of (?:yourself|chatgpt))\\b|(?:邪恶|不受限制|无限制|没有限制)的?(?:ai|人工智能|助手|模型)|\\b(?:du bist (?:jetzt|nun|ab jetzt)|tu es maintenant|a partir de ahora eres|ahora eres|ab sofort bist du)\\b|(?:你现在是|从现在开始你是|从现在起你是|扮演一个)`),
+    gate: [["evil","malicious","rogue","unhinged","bose","boshafte","malvad","malefique","mechante","邪恶","限制","du bist","tu es","eres","你现在是","从现在","扮演"]],
     message: "casts the agent as an evil or unrestricted AI, or assigns it a new identity (also German, French, Spanish, Chinese)",
   },
   {
@@ -202,6 +226,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "persona",
     score: 25,
     pattern: r(`\\b(?:(?:no|without|never (?:add|include|give|use)|don'?t (?:add|include|give|use)|do not (?:add|include|give|use)|remove (?:all )?(?:the )?)(?:any )?(?:warnings?|disclaimers?|moral(?:izing)? lectures?|apologies|caveats)|as an ai language model)\\b`),
+    gate: [["warning","disclaimer","lecture","apolog","caveat","as an ai language model"]],
     message: "asks the agent to drop warnings and disclaimers, typical of jailbreak prompts",
   },
   // ---- approval bypass ------------------------------------------------------------------------
@@ -210,6 +235,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "approval-bypass",
     score: 45,
     pattern: r(`\\b(?:without (?:asking|approval|confirmation|permission|(?:the )?(?:user'?s?|operator'?s?|human) (?:approval|consent|confirmation))|(?:do not|don'?t|never|no need to) (?:ask|wait) (?:for )?(?:approval|permission|confirmation|the user)|skip (?:the )?(?:approval|confirmation|review)|auto-?approve|dangerously-skip-permissions|approval ?policy\\W{0,3}never|(?:disable|turn off|bypass|circumvent) (?:the )?(?:approval|confirmation|clawshield|exec approvals?))\\b`),
+    gate: [["without","ask","wait","skip","approve","dangerously","approval","disable","turn off","bypass","circumvent"]],
     message: "tries to get an action run without the operator's approval. Keep approvals on; review the request",
   },
   {
@@ -217,6 +243,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "approval-bypass",
     score: 40,
     pattern: r(`\\b(?:disable|turn off|deactivate|bypass|circumvent|evade|remove|switch off|ignore)\\b${G(15)}\\b(?:safety|security|content|ethical|moderation)? ?(?:filters?|guardrails?|safeguards?|moderation|protections?|safety (?:features|checks|settings|mode)|sandbox|content policy)\\b`),
+    gate: [["disable","turn off","deactivate","bypass","circumvent","evade","remove","switch off","ignore"]],
     message: "asks the agent to disable its safety filters, guardrails or sandbox",
   },
   // ---- tool coercion --------------------------------------------------------------------------
@@ -225,6 +252,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "tool-coercion",
     score: 30,
     pattern: r(`\\b(?:run|execute|exec|invoke|launch|eval)\\b (?:this|the following|these|that|the) (?:shell |bash |terminal |powershell |python )?(?:commands?|scripts?|code|payload|one-liner)\\b(?! (?:on|in) (?:windows|mac|linux))`),
+    gate: [["run","exec","invoke","launch","eval"]],
     message: "tells the agent to run a given command or script (tool coercion)",
   },
   {
@@ -232,6 +260,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "tool-coercion",
     score: 35,
     pattern: r(`\\b(?:use|call|invoke|trigger)\\b (?:the |your )?\`?(?:exec|shell|bash|terminal|browser|fetch|http|web_fetch|send_?email|email|file_?write|write_?file|apply_patch|system\\.run|gateway|nodes|python|code interpreter)\`? (?:tool|function|command)\\b`),
+    gate: [[" tool"," function"," command"]],
     message: "tells the agent which tool to call (tool coercion); tool choice must come from the user, not from content",
   },
   {
@@ -239,6 +268,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "tool-coercion",
     score: 55,
     pattern: r(`\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b${G(40)}(?:~/\\.ssh|id_rsa|id_ed25519|authorized_keys|\\.env\\b|/etc/passwd|/etc/shadow|\\.aws/credentials|\\bcredentials\\b|\\bapi[ _-]?keys?\\b|\\bprivate keys?\\b|\\bpasswords?\\b|\\bcookies\\b|\\bsecrets?\\b|\\baccess tokens?\\b|\\bconversation history\\b|\\bchat history\\b|\\bcontents? of\\b)${G(60)}\\b(?:to|at|into)\\b${G(10)}(?:https?://|www\\.|[\\w.-]{1,64}@[\\w-]{1,64}\\.|\\bwebhook|\\bserver\\b|\\bendpoint\\b|\\burl\\b|\\baddress\\b|\\bpastebin)`),
+    gate: [["send","post","upload","forward","mail","exfiltrate","transmit","leak","share","submit","pipe","curl"]],
     message: "asks the agent to send secrets or files to an outside address (data exfiltration)",
   },
   {
@@ -246,6 +276,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "tool-coercion",
     score: 35,
     pattern: r(`\\b(?:cat|read|open|print|show|display|dump|copy|get)\\b${G(20)}(?:~/\\.ssh/|\\.ssh/id_|~/\\.aws/credentials|/etc/shadow|~/\\.netrc|~/\\.docker/config\\.json|\\.git-credentials|~/\\.kube/config|~/\\.openclaw/)`),
+    gate: [["/"]],
     message: "asks the agent to read credential files (SSH keys, cloud credentials, shadow file)",
   },
   {
@@ -253,6 +284,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "tool-coercion",
     score: 40,
     pattern: r(`\\b(?:curl|wget)\\b[^|\\n]{1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
+    gate: [["curl","wget","iex"]],
     message: "text carries a download-and-run one-liner (curl | sh) for the agent to execute",
   },
   // ---- structure ------------------------------------------------------------------------------
@@ -261,6 +293,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 45,
     pattern: /<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[\/?inst\]|<<\/?sys>>|<\/?start_of_turn>|<\/?end_of_turn>/g,
+    gate: [["<|","[inst]","[/inst]","<<sys>>","<</sys>>","_of_turn>"]],
     message: "contains chat-template control tokens (<|im_start|>, [INST], <<SYS>>) that fake a system or user turn",
   },
   {
@@ -268,6 +301,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 30,
     pattern: /(?:^|\n)[ \t]{0,8}(?:#{1,6}|\*\*|={2,}|-{2,})[ \t]{0,4}(?:system|instructions?|new instructions?|system prompt|system message|developer|admin(?:istrator)?)(?: (?:override|update|note|message))?[ \t]{0,4}:?[ \t]{0,4}(?:\*\*|={2,}|-{2,})?[ \t]*(?=\n|:)|(?:^|\n|\s)\[(?:system|admin|developer|instructions?|system (?:note|message|override)|sys)\](?=\s|:)|(?:^|\n)[ \t]{0,4}(?:system|developer)[ \t]{0,2}:[ \t]/g,
+    gate: [["system","instruction","developer","admin","[sys]"]],
     message: "contains a fake role header (### Instruction, [SYSTEM], \"system:\") that pretends to be a higher-priority message",
   },
   {
@@ -275,6 +309,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 35,
     pattern: /<\/?(?:tool_result|tool_response|function_results?|function_call|tool_call|tool_output|observation|search_results?)>|\[(?:tool (?:output|result)|function (?:output|result))\]|"role"\s{0,3}:\s{0,3}"(?:system|tool|function)"/g,
+    gate: [["<","[","\"role\""]],
     message: "contains a fake tool-result or message-role block that could be mistaken for real tool output",
   },
   {
@@ -282,6 +317,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 50,
     pattern: /!\[[^\]\n]{0,100}\]\(\s{0,3}(?:https?:)?\/\/[^)\s]{1,300}?[?&][\w.-]{1,40}=(?:[^)\s&]{0,40}?(?:\{|\}|\[|<|\$|%7b|%24)|(?:data|secret|token|key|password|history|conversation|chat|prompt|message|content|info|q|query|d|p|c)=?[^)\s&]{0,5}(?:\{|\[|<|\$|%7b|%24|base64|summary|conversation|secret|password|history))/g,
+    gate: [["!["]],
     message: "markdown image link whose URL carries a placeholder for data: rendering it would leak conversation data to that host (image exfiltration)",
   },
   {
@@ -289,6 +325,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 40,
     pattern: r(`\\b(?:(?:important|urgent|attention|note|message|instructions?|notice|reminder|directive)\\s{0,3}(?:[:!-]\\s{0,3})?(?:for|to) (?:the |any |all )?(?:ai|assistant|llm|agent|chatbot|language model|ai model|model|gpt|chatgpt|claude|copilot|bot)s?\\b|(?:dear|hey|hello|hi|attention) (?:ai|assistant|llm|agent|chatbot|language model|ai model)s?\\b|if you are an? (?:ai|assistant|llm|agent|language model|ai model|bot)\\b|(?:ai|llm) (?:agents?|assistants?|models?) (?:reading|processing|summariz(?:ing|e)) this)`),
+    gate: [["ai","assistant","llm","agent","chatbot","model","gpt","claude","copilot","bot"]],
     message: "addresses the AI directly from inside content (\"Note to the AI:\", \"if you are an AI\"), a hallmark of indirect injection",
   },
   {
@@ -296,6 +333,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 25,
     pattern: r(`\\b(?:end of (?:the )?(?:system )?(?:prompt|instructions|context|document|user input|input|conversation)|(?:begin|start) (?:of )?(?:new |real |actual )?(?:instructions|prompt|system prompt)|real instructions|actual instructions|true instructions)\\b`),
+    gate: [["end of","begin","start","instructions"]],
     message: "fake delimiter that claims the real prompt ends or new instructions begin",
   },
   {
@@ -303,6 +341,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "structure",
     score: 25,
     pattern: r(`<!--[^>]{0,200}?\\b(?:ignore|assistant|ai|instruction|instructions|system|prompt|do not tell|don'?t tell|secretly)\\b`),
+    gate: [["<!--"]],
     message: "hidden HTML comment carrying instructions for the AI",
   },
   // ---- indirect (fetched content only) -------------------------------------------------------
@@ -311,7 +350,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "indirect",
     score: 40,
     fetchedOnly: true,
-    pattern: r(`\\b(?:(?:in|into|within|throughout|to|inside) your (?:response|reply|answer|output|summary|responses|replies|answers)(?! to)|(?:modify|alter|change|enhance|format|begin|start|end|encode|rewrite|translate|scramble|jumble|misspell|structure|finish|conclude|append|prepend|provide|write|deliver|compose|craft|frame|phrase|limit|give|make|present|render|display|express|keep|ensure|use|embed|insert)\\b${G(20)}\\byour (?:response|reply|answer|output|summary|message|responses|replies|answers)|your (?:response|reply|answer|output)(?:'s| should| must| needs to| has to| will))\\b`),
+    pattern: r(`\\b(?:(?:in|into|within|throughout|to|inside) your (?:response|reply|answer|output|summary|message|responses|replies|answers)(?! to)|(?:modify|alter|change|enhance|format|begin|start|end|encode|rewrite|translate|scramble|jumble|misspell|structure|finish|conclude|append|prepend|provide|write|deliver|compose|craft|frame|phrase|limit|give|make|present|render|display|express|keep|ensure|use|embed|insert)\\b${G(20)}\\byour (?:response|reply|answer|output|summary|message|responses|replies|answers)|your (?:response|reply|answer|output)(?:'s| should| must| needs to| has to| will))\\b`),
+    gate: [["your "]],
     message: "fetched content tells the assistant how to shape its reply (\"in your response, add …\"): an indirect prompt injection hidden in a page, mail or file",
   },
   {
