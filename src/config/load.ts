@@ -7,6 +7,7 @@ import path from "node:path";
 import { RE2JS } from "re2js";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { ClawShieldError, ErrorCode } from "../errors.ts";
+import { applySignedPolicyAtLoad } from "../policy/bundle.ts";
 import type { FieldSpec } from "./fields.ts";
 import { configSchema, type ResolvedConfig, type SectionName } from "./schema.ts";
 
@@ -58,7 +59,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): ResolvedConfig {
       throw new ClawShieldError(ErrorCode.CONFIG_UNREADABLE, `cannot read config file ${file}: ${(e as Error).message}. Fix: check the path or pass --config <file>.`, { file }, e);
     }
   }
-  return buildConfig(text, { file, env, cwd, overrides: opts.overrides ?? {} });
+  // Signed policy bundle (src/policy): verified, rollback-checked and applied here, so every shell gets it.
+  return applySignedPolicyAtLoad(buildConfig(text, { file, env, cwd, overrides: opts.overrides ?? {} }));
 }
 
 /** Parses TOML text (or none) into a ResolvedConfig. Exposed for tests and the policy bundle loader. */

@@ -3,7 +3,8 @@
 
 import type { ResolvedConfig } from "../config/schema.ts";
 import { createEngine } from "../index.ts";
-import { createDecisionLog } from "../store/decision-log.ts";
+import { attachPolicy, checkpointSignerOf, policyEngineOptions } from "../policy/runtime.ts";
+import { createDecisionLog, decisionLogOptionsOf } from "../store/decision-log.ts";
 import { createQuarantine } from "../store/quarantine.ts";
 import { createDefender, type Defender, type DecisionSink } from "./defender.ts";
 import { noTelemetry, silentLogger, type FactProvider, type Logger, type Telemetry } from "./types.ts";
@@ -22,10 +23,14 @@ export interface BuildDefenderOptions {
 export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderOptions = {}): Promise<Defender> {
   const logger = opts.logger ?? silentLogger;
   const telemetry = opts.telemetry ?? noTelemetry;
-  const engine = await createEngine(config);
+  const engine = await createEngine(config, policyEngineOptions(config));
   const evidence = opts.evidence ?? true;
   const providers: FactProvider[] = [...(opts.lookups === false ? [] : await createLookupProviders(config, { logger, telemetry })), ...(opts.extraProviders ?? [])];
-  return createDefender({
+  // Signed policy (src/policy): checkpoint signer, decision log kept for policy alerts, watcher.
+  const signer = evidence ? checkpointSignerOf(config) : undefined;
+  const decisionLog = evidence ? createDecisionLog(decisionLogOptionsOf(config, signer)) : undefined;
+  const quarantine = evidence ? createQuarantine({ dir: config.security.quarantine_dir, maxRecords: config.security.quarantine_max_records, maxPayloadBytes: config.security.quarantine_max_payload_bytes, ...(signer ? { signer } : {}) }) : undefined;
+  const defender = createDefender({
     config,
     engine,
     providers,
@@ -34,11 +39,12 @@ export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderO
     ...(opts.sinks ? { sinks: opts.sinks } : {}),
     ...(evidence
       ? {
-          quarantine: createQuarantine({ dir: config.security.quarantine_dir, maxRecords: config.security.quarantine_max_records, maxPayloadBytes: config.security.quarantine_max_payload_bytes }),
-          decisionLog: createDecisionLog({ path: config.runtime.decision_log_path, maxBytes: config.runtime.decision_log_max_bytes, keep: config.runtime.decision_log_keep }),
+          quarantine: quarantine!,
+          decisionLog: decisionLog!,
         }
       : {}),
   });
+  return attachPolicy(defender, config, { logger, telemetry, ...(decisionLog ? { decisionLog } : {}), ...(quarantine ? { quarantine } : {}) });
 }
 
 /** The VirusTotal and host-integrity providers (wired when their modules land). */

@@ -1,54 +1,64 @@
-// Append-only decision log (JSONL), rotated by size. One line per decision, holding the
-// compatible `security.decision` frame and the full decision. Writes are synchronous on a held
-// file descriptor, so a line is either fully written or not at all visible to a reader after a crash
-// (a torn last line is detected and skipped by readers).
+// Append-only decision log (JSONL), rotated by size and hash-chained (src/store/chain.ts): one line
+// per record holding the compatible `security.decision` frame and the full decision, plus `seq`,
+// `prevHash` and `hash`. Checkpoints (every N records, on rotation and on close; optionally signed
+// with the operator's key) go to `<log>.checkpoints.jsonl`. `clawshield log verify` checks it all.
+// Writes are synchronous on a held file descriptor, so a line is either fully written or not at all
+// visible to a reader after a crash (a torn last line is acknowledged by a chain_recovery record).
 
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import path from "node:path";
+import type { ResolvedConfig } from "../config/schema.ts";
+import { createChainWriter, type ChainHead, type ChainSigner } from "./chain.ts";
 
 export interface DecisionLogOptions {
   readonly path: string;
   readonly maxBytes: number;
   readonly keep: number;
+  /** Write a checkpoint every this many records (default 1000; 0 = only on rotation and close). */
+  readonly checkpointEvery?: number;
+  /** Signs checkpoints ([policy] checkpoint_key). */
+  readonly signer?: ChainSigner;
+  readonly now?: () => number;
 }
 
 export interface DecisionLog {
   readonly path: string;
-  /** Appends one JSON record as a line. Throws on I/O failure (caller logs and counts). */
+  /** Appends one JSON record as a line (chained). Throws on I/O failure (caller logs and counts). */
   append(record: Record<string, unknown>): void;
+  /** Writes a checkpoint of the current head now. */
+  checkpoint?(reason?: string): void;
+  /** seq and hash of the last record written. */
+  head?(): ChainHead;
   close(): void;
 }
 
 export function createDecisionLog(opts: DecisionLogOptions): DecisionLog {
-  mkdirSync(path.dirname(opts.path), { recursive: true });
-  let fd = openSync(opts.path, "a", 0o600);
-  let size = fstatSync(fd).size;
-  const rotate = (): void => {
-    closeSync(fd);
-    const oldest = `${opts.path}.${opts.keep}`;
-    if (existsSync(oldest)) rmSync(oldest, { force: true });
-    for (let i = opts.keep - 1; i >= 1; i--) {
-      const from = `${opts.path}.${i}`;
-      if (existsSync(from)) renameSync(from, `${opts.path}.${i + 1}`);
-    }
-    renameSync(opts.path, `${opts.path}.1`);
-    fd = openSync(opts.path, "a", 0o600);
-    size = 0;
-  };
+  const w = createChainWriter({
+    path: opts.path,
+    maxBytes: opts.maxBytes,
+    keep: opts.keep,
+    checkpointEvery: opts.checkpointEvery ?? 1000,
+    ...(opts.signer ? { signer: opts.signer } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   return {
     path: opts.path,
     append(record) {
-      const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
-      if (size > 0 && size + line.length > opts.maxBytes) rotate();
-      writeSync(fd, line);
-      size += line.length;
+      w.append(record);
     },
+    checkpoint: (reason) => w.checkpoint(reason),
+    head: () => w.head(),
     close() {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
+      w.close();
     },
+  };
+}
+
+/** The decision-log options of a config (without the signer, which src/policy adds). */
+export function decisionLogOptionsOf(config: ResolvedConfig, signer?: ChainSigner): DecisionLogOptions {
+  return {
+    path: config.runtime.decision_log_path,
+    maxBytes: config.runtime.decision_log_max_bytes,
+    keep: config.runtime.decision_log_keep,
+    checkpointEvery: config.policy.checkpoint_every,
+    ...(signer ? { signer } : {}),
   };
 }

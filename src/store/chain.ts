@@ -1,0 +1,465 @@
+// Hash-chained JSONL files (decision log, quarantine index). Every record carries `seq` (1, 2, …
+// across rotations), `prevHash` (the previous record's hash; GENESIS_HASH for the first) and
+// `hash` = sha256 over the canonical JSON of the record without `hash`. Checkpoints (every N
+// records, on rotation and on close) go to a side file `<log>.checkpoints.jsonl` — so the log
+// itself keeps one line per record — and can be signed with the operator's Ed25519 key. A
+// checkpoint pins (seq, hash) of the head: removing whole records from the end is then visible.
+//
+// A writer continues the chain after a restart from the last valid record of the current file
+// (or of `<log>.1` when the current file is empty after a rotation). A torn last line (a crash in
+// the middle of a write) is closed with a newline and acknowledged by a `chain_recovery` record
+// holding its SHA-256, so verification can tell a crash from an edit.
+
+import { createHash, verify as edVerify, type KeyObject } from "node:crypto";
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import path from "node:path";
+
+export const GENESIS_HASH = "0".repeat(64);
+export const CHECKPOINT_FORMAT = "clawshield-checkpoint/1";
+
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** Signs checkpoints (the operator's key). */
+export interface ChainSigner {
+  readonly keyId: string;
+  sign(data: Uint8Array): Buffer;
+}
+
+export interface ChainWriterOptions {
+  readonly path: string;
+  /** Rotate when the file would exceed this size (0/undefined: never rotate). */
+  readonly maxBytes?: number;
+  /** Rotated files kept (path.1 … path.keep). */
+  readonly keep?: number;
+  /** Write a checkpoint every this many records (0: only on rotation and close). */
+  readonly checkpointEvery?: number;
+  readonly signer?: ChainSigner;
+  readonly now?: () => number;
+}
+
+export interface ChainWriter {
+  readonly path: string;
+  /** Adds seq/prevHash/hash to the record, writes it as one line and returns the chained record. */
+  append(record: Record<string, unknown>): Record<string, unknown>;
+  /** Writes a checkpoint of the current head (no-op when nothing was written since the last one). */
+  checkpoint(reason?: string): void;
+  head(): ChainHead;
+  close(): void;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** JSON with object keys sorted at every level; `undefined` members dropped (as JSON.stringify does). */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined || typeof x === "function" ? "null" : canonicalJson(x))).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  if (typeof (o as { toJSON?: unknown }).toJSON === "function") return canonicalJson((o as { toJSON: () => unknown }).toJSON());
+  const parts: string[] = [];
+  for (const k of Object.keys(o).sort()) {
+    const x = o[k];
+    if (x === undefined || typeof x === "function") continue;
+    parts.push(`${JSON.stringify(k)}:${canonicalJson(x)}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** The hash a record must carry: sha256 of its canonical JSON without the `hash` member. */
+export function recordHash(record: Record<string, unknown>): string {
+  const { hash: _drop, ...rest } = record;
+  return sha256Hex(canonicalJson(rest));
+}
+
+/** What a checkpoint signature covers. */
+export function checkpointMessage(seq: number, hash: string): Buffer {
+  return Buffer.from(`${CHECKPOINT_FORMAT}\n${seq}\n${hash}`, "utf8");
+}
+
+export function checkpointsPathOf(logPath: string): string {
+  return logPath.endsWith(".jsonl") ? `${logPath.slice(0, -".jsonl".length)}.checkpoints.jsonl` : `${logPath}.checkpoints.jsonl`;
+}
+
+interface TailInfo {
+  readonly head?: ChainHead;
+  /** A last line without its newline (a crash mid-write, or truncation). */
+  readonly torn?: { readonly bytes: number; readonly sha256: string };
+}
+
+/** Reads backwards from the end of a file to the last complete record that carries seq and hash. */
+export function readTail(file: string): TailInfo {
+  if (!existsSync(file)) return {};
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return {};
+    let pos = size;
+    let carry = Buffer.alloc(0);
+    let torn: TailInfo["torn"];
+    let first = true;
+    const CHUNK = 64 * 1024;
+    while (pos > 0) {
+      const len = Math.min(CHUNK, pos);
+      pos -= len;
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, pos);
+      carry = Buffer.concat([buf, carry]);
+      // Complete lines are those with a newline after them; the piece before the first newline
+      // may be partial unless we reached the start of the file.
+      let end = carry.length;
+      if (first) {
+        first = false;
+        if (carry[carry.length - 1] !== 0x0a) {
+          const nl = carry.lastIndexOf(0x0a);
+          if (nl < 0 && pos > 0) {
+            first = true; // keep reading until the torn line's start is found
+            continue;
+          }
+          const piece = carry.subarray(nl + 1);
+          torn = { bytes: piece.length, sha256: sha256Hex(piece) };
+          end = nl + 1;
+        }
+      }
+      let lineEnd = end - 1; // index of the newline ending the current line
+      while (lineEnd >= 0) {
+        const start = lineEnd > 0 ? carry.lastIndexOf(0x0a, lineEnd - 1) : -1;
+        if (start < 0 && pos > 0) break; // the line's start is in an earlier chunk
+        const line = carry.subarray(start + 1, lineEnd).toString("utf8");
+        const rec = parseRecord(line);
+        if (rec && typeof rec.seq === "number" && typeof rec.hash === "string") return { head: { seq: rec.seq, hash: rec.hash }, ...(torn ? { torn } : {}) };
+        lineEnd = start;
+      }
+      carry = lineEnd >= 0 ? carry.subarray(0, lineEnd + 1) : Buffer.alloc(0);
+    }
+    return torn ? { torn } : {};
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseRecord(line: string): Record<string, unknown> | undefined {
+  if (line.trim() === "") return undefined;
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
+  const now = opts.now ?? Date.now;
+  const keep = opts.keep ?? 0;
+  const maxBytes = opts.maxBytes ?? 0;
+  const every = opts.checkpointEvery ?? 0;
+  const cpPath = checkpointsPathOf(opts.path);
+  mkdirSync(path.dirname(opts.path), { recursive: true });
+  let fd = openSync(opts.path, "a", 0o600);
+  let size = fstatSync(fd).size;
+  let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  let sinceCheckpoint = 0;
+  let lastCheckpointSeq = 0;
+
+  const resync = (): TailInfo => {
+    const tail = readTail(opts.path);
+    if (tail.head) head = tail.head;
+    else if (!tail.torn && size === 0 && existsSync(`${opts.path}.1`)) {
+      const prev = readTail(`${opts.path}.1`);
+      if (prev.head) head = prev.head;
+    }
+    return tail;
+  };
+
+  const writeLine = (rec: Record<string, unknown>): Record<string, unknown> => {
+    const chained: Record<string, unknown> = { ...rec, seq: head.seq + 1, prevHash: head.hash };
+    // Normalize through JSON first so the hash covers exactly what a reader will parse.
+    const normalized = JSON.parse(JSON.stringify(chained)) as Record<string, unknown>;
+    delete normalized.hash;
+    normalized.hash = recordHash(normalized);
+    const line = Buffer.from(`${JSON.stringify(normalized)}\n`, "utf8");
+    writeSync(fd, line);
+    size += line.length;
+    head = { seq: normalized.seq as number, hash: normalized.hash as string };
+    sinceCheckpoint++;
+    return normalized;
+  };
+
+  const tail0 = resync();
+  if (tail0.torn) {
+    // Close the torn line and acknowledge it in the chain.
+    writeSync(fd, "\n");
+    size += 1;
+    writeLine({ ts: new Date(now()).toISOString(), type: "chain_recovery", reason: "the last line was incomplete (crash during a write?); the chain continues from the last complete record", tornBytes: tail0.torn.bytes, tornSha256: tail0.torn.sha256 });
+  }
+
+  const checkpoint = (reason = "periodic"): void => {
+    if (head.seq === 0 || head.seq === lastCheckpointSeq) return;
+    const cp: Record<string, unknown> = { ts: new Date(now()).toISOString(), type: "checkpoint", format: CHECKPOINT_FORMAT, reason, seq: head.seq, hash: head.hash };
+    if (opts.signer) {
+      cp.keyId = opts.signer.keyId;
+      cp.sig = opts.signer.sign(checkpointMessage(head.seq, head.hash)).toString("base64");
+    }
+    appendFileSync(cpPath, `${JSON.stringify(cp)}\n`, { mode: 0o600 });
+    lastCheckpointSeq = head.seq;
+    sinceCheckpoint = 0;
+  };
+
+  const rotate = (): void => {
+    checkpoint("rotate");
+    closeSync(fd);
+    const oldest = `${opts.path}.${keep}`;
+    if (existsSync(oldest)) rmSync(oldest, { force: true });
+    for (let i = keep - 1; i >= 1; i--) {
+      const from = `${opts.path}.${i}`;
+      if (existsSync(from)) renameSync(from, `${opts.path}.${i + 1}`);
+    }
+    renameSync(opts.path, `${opts.path}.1`);
+    fd = openSync(opts.path, "a", 0o600);
+    size = 0;
+  };
+
+  let closed = false;
+  return {
+    path: opts.path,
+    append(record) {
+      // Another process (a CLI one-shot next to the sidecar) may have appended: continue from its head.
+      const actual = fstatSync(fd).size;
+      if (actual !== size) {
+        size = actual;
+        resync();
+      }
+      const estimate = Buffer.byteLength(JSON.stringify(record)) + 200;
+      if (maxBytes > 0 && keep > 0 && size > 0 && size + estimate > maxBytes) rotate();
+      const out = writeLine(record);
+      if (every > 0 && sinceCheckpoint >= every) checkpoint("periodic");
+      return out;
+    },
+    checkpoint,
+    head: () => head,
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        checkpoint("close");
+      } finally {
+        try {
+          closeSync(fd);
+        } catch {
+          // already closed
+        }
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+
+export type ChainIssueKind = "edited" | "deleted" | "reordered" | "inserted" | "truncated" | "corrupt" | "unchained" | "checkpoint" | "missing-file" | "file-changed";
+
+export interface ChainIssue {
+  readonly kind: ChainIssueKind;
+  readonly file: string;
+  readonly line?: number;
+  readonly seq?: number;
+  /** The record's own id (decision id, quarantine file name) when it has one. */
+  readonly recordId?: string;
+  readonly expected?: string;
+  readonly found?: string;
+  readonly message: string;
+}
+
+export interface ChainReport {
+  readonly ok: boolean;
+  readonly files: readonly string[];
+  readonly records: number;
+  readonly firstSeq?: number;
+  readonly lastSeq?: number;
+  readonly headHash?: string;
+  readonly checkpoints: number;
+  readonly signedCheckpoints: number;
+  readonly issues: readonly ChainIssue[];
+  readonly warnings: readonly string[];
+  /** Every valid record in order (only when `collect` was asked for). */
+  readonly collected?: readonly { readonly record: Record<string, unknown>; readonly file: string; readonly line: number }[];
+}
+
+export interface VerifyChainOptions {
+  /** Public keys by key id for checkpoint signatures. */
+  readonly keys?: ReadonlyMap<string, KeyObject>;
+  /** Treat an unsigned checkpoint (or one by an unknown key) as tampering. */
+  readonly requireSignedCheckpoints?: boolean;
+  /** Return the valid records (for the quarantine index file check). */
+  readonly collect?: boolean;
+}
+
+/** The rotated files of a log (oldest first) followed by the log itself. */
+export function chainFiles(logPath: string): string[] {
+  const dir = path.dirname(logPath);
+  const base = path.basename(logPath);
+  const rotated: number[] = [];
+  if (existsSync(dir)) {
+    for (const n of readdirSync(dir)) {
+      if (!n.startsWith(`${base}.`)) continue;
+      const suffix = n.slice(base.length + 1);
+      if (/^\d+$/.test(suffix)) rotated.push(Number(suffix));
+    }
+  }
+  rotated.sort((a, b) => b - a);
+  const files = rotated.map((i) => `${logPath}.${i}`);
+  if (existsSync(logPath)) files.push(logPath);
+  return files;
+}
+
+/** Verifies a chained log and its rotated files; reports every break with its place. */
+export function verifyChain(logPath: string, opts: VerifyChainOptions = {}): ChainReport {
+  const files = chainFiles(logPath);
+  const issues: ChainIssue[] = [];
+  const warnings: string[] = [];
+  const collected: { record: Record<string, unknown>; file: string; line: number }[] = [];
+  const cps = readCheckpoints(checkpointsPathOf(logPath), issues, warnings);
+  const cpSeqs = new Set(cps.map((c) => c.seq));
+  const hashAt = new Map<number, string>();
+  const seen = new Set<number>();
+  let prev: ChainHead | undefined;
+  let firstSeq: number | undefined;
+  let records = 0;
+  let legacy = 0;
+  let pendingTorn: { file: string; line: number; sha256: string; bytes: number } | undefined;
+
+  if (files.length === 0) warnings.push(`${logPath} does not exist (nothing to verify)`);
+  for (const [fi, file] of files.entries()) {
+    const buf = readFileSync(file);
+    const endsWithNewline = buf.length === 0 || buf[buf.length - 1] === 0x0a;
+    const text = buf.toString("utf8");
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    const lastFile = fi === files.length - 1;
+    for (let i = 0; i < lines.length; i++) {
+      const lineNo = i + 1;
+      const raw = lines[i]!;
+      if (raw.trim() === "") continue;
+      const rec = parseRecord(raw);
+      const isLastLine = i === lines.length - 1;
+      if (pendingTorn) {
+        // The line after a torn one must be the writer's acknowledgement of it.
+        if (rec?.type === "chain_recovery" && rec.tornSha256 === pendingTorn.sha256) warnings.push(`${pendingTorn.file}:${pendingTorn.line}: incomplete line (${pendingTorn.bytes} bytes) acknowledged by a chain_recovery record (a crash during a write)`);
+        else issues.push({ kind: "corrupt", file: pendingTorn.file, line: pendingTorn.line, message: `line ${pendingTorn.line} is not a complete JSON record and no recovery record acknowledges it: edited or truncated` });
+        pendingTorn = undefined;
+      }
+      if (!rec) {
+        if (isLastLine && lastFile && !endsWithNewline) {
+          issues.push({ kind: "truncated", file, line: lineNo, message: `the last record (line ${lineNo}) is cut off: the log was truncated${prev ? ` after seq ${prev.seq}` : ""} (or a write is in progress)` });
+        } else {
+          pendingTorn = { file, line: lineNo, sha256: sha256Hex(Buffer.from(raw, "utf8")), bytes: Buffer.byteLength(raw) };
+        }
+        continue;
+      }
+      const id = recordIdOf(rec);
+      if (typeof rec.hash !== "string" || typeof rec.seq !== "number" || typeof rec.prevHash !== "string") {
+        if (prev === undefined) legacy++;
+        else issues.push({ kind: "unchained", file, line: lineNo, ...(id ? { recordId: id } : {}), message: `line ${lineNo} has no seq/prevHash/hash: a record inserted by hand` });
+        continue;
+      }
+      records++;
+      const seq = rec.seq;
+      const computed = recordHash(rec);
+      if (computed !== rec.hash) {
+        issues.push({ kind: "edited", file, line: lineNo, seq, ...(id ? { recordId: id } : {}), expected: computed, found: rec.hash, message: `record seq ${seq} at line ${lineNo} was modified: its content hashes to ${short(computed)} but it says ${short(rec.hash)}` });
+      }
+      if (prev === undefined) {
+        firstSeq = seq;
+        if (seq === 1 && rec.prevHash !== GENESIS_HASH) issues.push({ kind: "inserted", file, line: lineNo, seq, expected: GENESIS_HASH, found: rec.prevHash, message: `the first record (seq 1) must start from the genesis hash` });
+        else if (seq !== 1 && files.length === 1 && legacy === 0) issues.push({ kind: "deleted", file, line: lineNo, seq, ...(id ? { recordId: id } : {}), message: `the log starts at seq ${seq}, but there are no rotated files: record(s) seq 1..${seq - 1} were deleted from the start` });
+        else if (seq !== 1) warnings.push(`the chain starts at seq ${seq} (${path.basename(file)}:${lineNo}); earlier records were rotated away`);
+      } else if (rec.prevHash !== prev.hash || seq !== prev.seq + 1) {
+        const base = { file, line: lineNo, seq, ...(id ? { recordId: id } : {}), expected: prev.hash, found: rec.prevHash };
+        if (seen.has(seq)) issues.push({ ...base, kind: seq < prev.seq ? "reordered" : "inserted", message: `record seq ${seq} at line ${lineNo} appears again after seq ${prev.seq}: records were reordered or duplicated` });
+        else if (seq > prev.seq + 1) issues.push({ ...base, kind: "deleted", message: `record(s) seq ${prev.seq + 1}${seq - 1 > prev.seq + 1 ? `..${seq - 1}` : ""} missing before line ${lineNo} (found seq ${seq} after seq ${prev.seq}): deleted or moved` });
+        else if (seq < prev.seq + 1) issues.push({ ...base, kind: "reordered", message: `record seq ${seq} at line ${lineNo} comes after seq ${prev.seq}: records were reordered` });
+        else issues.push({ ...base, kind: "inserted", message: `record seq ${seq} at line ${lineNo} does not link to the previous record (prevHash ${short(rec.prevHash)}, expected ${short(prev.hash)}): a record was replaced or inserted` });
+      }
+      seen.add(seq);
+      if (cpSeqs.has(seq)) hashAt.set(seq, rec.hash);
+      prev = { seq, hash: rec.hash };
+      if (opts.collect) collected.push({ record: rec, file, line: lineNo });
+    }
+  }
+  if (pendingTorn) issues.push({ kind: "truncated", file: pendingTorn.file, line: pendingTorn.line, message: `line ${pendingTorn.line} is an incomplete record: the log was truncated` });
+  if (legacy > 0) warnings.push(`${legacy} record(s) written before hash chaining (no seq/hash) precede the chain; they cannot be verified`);
+
+  let signed = 0;
+  for (const cp of cps) {
+    const where = `${path.basename(checkpointsPathOf(logPath))}:${cp.line}`;
+    if (cp.sig !== undefined) {
+      const key = cp.keyId !== undefined ? opts.keys?.get(cp.keyId) : undefined;
+      if (key) {
+        if (edVerify(null, checkpointMessage(cp.seq, cp.hash), key, Buffer.from(cp.sig, "base64"))) signed++;
+        else issues.push({ kind: "checkpoint", file: checkpointsPathOf(logPath), line: cp.line, seq: cp.seq, message: `${where}: checkpoint signature for seq ${cp.seq} does not verify with key ${cp.keyId}: the checkpoint was forged or altered` });
+      } else if (opts.requireSignedCheckpoints) issues.push({ kind: "checkpoint", file: checkpointsPathOf(logPath), line: cp.line, seq: cp.seq, message: `${where}: checkpoint signed by unknown key ${cp.keyId ?? "?"}` });
+    } else if (opts.requireSignedCheckpoints) issues.push({ kind: "checkpoint", file: checkpointsPathOf(logPath), line: cp.line, seq: cp.seq, message: `${where}: checkpoint for seq ${cp.seq} is not signed` });
+    if (firstSeq !== undefined && cp.seq < firstSeq) continue; // rotated away
+    if (prev === undefined || cp.seq > prev.seq) {
+      issues.push({ kind: "truncated", file: logPath, seq: cp.seq, expected: cp.hash, message: `checkpoint ${where} pins record seq ${cp.seq}, but the log ends at ${prev ? `seq ${prev.seq}` : "no record"}: records were removed from the end` });
+      continue;
+    }
+    const h = hashAt.get(cp.seq);
+    if (h === undefined) issues.push({ kind: "deleted", file: logPath, seq: cp.seq, expected: cp.hash, message: `checkpoint ${where} pins record seq ${cp.seq}, which is missing from the log` });
+    else if (h !== cp.hash) issues.push({ kind: "edited", file: logPath, seq: cp.seq, expected: cp.hash, found: h, message: `record seq ${cp.seq} does not match checkpoint ${where} (expected ${short(cp.hash)}, found ${short(h)}): the chain was rewritten` });
+  }
+  return {
+    ok: issues.length === 0,
+    files,
+    records,
+    ...(firstSeq === undefined ? {} : { firstSeq }),
+    ...(prev === undefined ? {} : { lastSeq: prev.seq, headHash: prev.hash }),
+    checkpoints: cps.length,
+    signedCheckpoints: signed,
+    issues,
+    warnings,
+    ...(opts.collect ? { collected } : {}),
+  };
+}
+
+interface CheckpointLine {
+  readonly line: number;
+  readonly seq: number;
+  readonly hash: string;
+  readonly keyId?: string;
+  readonly sig?: string;
+}
+
+function readCheckpoints(file: string, issues: ChainIssue[], warnings: string[]): CheckpointLine[] {
+  if (!existsSync(file)) {
+    warnings.push(`no checkpoint file (${path.basename(file)}): removal of whole records at the end cannot be detected`);
+    return [];
+  }
+  const out: CheckpointLine[] = [];
+  const lines = readFileSync(file, "utf8").split("\n");
+  lines.forEach((l, i) => {
+    if (l.trim() === "") return;
+    const r = parseRecord(l);
+    if (!r || typeof r.seq !== "number" || typeof r.hash !== "string") {
+      issues.push({ kind: "checkpoint", file, line: i + 1, message: `${path.basename(file)}:${i + 1} is not a valid checkpoint line` });
+      return;
+    }
+    out.push({ line: i + 1, seq: r.seq, hash: r.hash, ...(typeof r.keyId === "string" ? { keyId: r.keyId } : {}), ...(typeof r.sig === "string" ? { sig: r.sig } : {}) });
+  });
+  return out;
+}
+
+function recordIdOf(rec: Record<string, unknown>): string | undefined {
+  if (typeof rec.id === "string") return rec.id;
+  if (typeof rec.file === "string") return rec.file;
+  const d = rec.decision as { id?: unknown } | undefined;
+  if (d && typeof d.id === "string") return d.id;
+  return undefined;
+}
+
+function short(h: string): string {
+  return h.length > 16 ? `${h.slice(0, 16)}…` : h;
+}
