@@ -21,7 +21,7 @@ export { USER_BLOCKED_PATTERN_SCORE } from "./rules.ts";
 
 const DOWNLOADERS = new Set(["curl", "wget", "fetch", "aria2c", "lwp-download", "lwp-request", "get", "http", "https", "xh", "curlie", "axel", "tftp", "ftp", "invoke-webrequest", "iwr", "irm", "invoke-restmethod"]);
 const NET_CLIENTS = new Set(["nc", "ncat", "netcat", "telnet", "socat", "openssl", "cryptcat", "pwncat", "sbd", "nc.traditional", "nc.openbsd"]);
-const DECODERS = new Set(["base64", "base32", "basenc", "xxd", "rev", "uudecode", "gunzip", "zcat", "gzip", "bzip2", "bunzip2", "xz", "unxz", "openssl", "tr", "printf", "perl", "python", "zstd", "lz4", "od"]);
+const DECODERS = new Set(["base64", "base32", "basenc", "xxd", "rev", "uudecode", "openssl", "tr", "printf", "perl", "python", "echo"]);
 /** Programs that only read/inspect the paths they are given. */
 const READERS = new Set(["cat", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "ack", "wc", "ls", "ll", "stat", "file", "source", ".", "diff", "cmp", "md5sum", "sha1sum", "sha256sum", "sha512sum", "test", "[", "[[", "readlink", "realpath", "du", "bat", "strings", "xxd", "od", "hexdump", "sort", "uniq", "cut", "nl", "echo", "printf", "find", "locate", "which", "whereis", "type", "basename", "dirname", "getfacl", "lsattr", "namei", "awk", "column", "jq", "yq", "wc", "view", "zcat", "zless"]);
 const SSH_TOOLS = new Set(["ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "sshfs", "git", "ssh-keyscan", "chmod", "chown", "ls", "stat", "mkdir", "touch", "ssh-agent", "autossh", "mosh"]);
@@ -49,7 +49,6 @@ const SECRET_RES: readonly RegExp[] = [
   /Library\/+Keychains\/|\.keychain(?:-db)?\b/,
   /\.openclaw\/+(?:credentials|secrets|auth[\w-]*|\.env|identity|devices|agents\/+[^/\s]+\/+agent\/+auth)/,
   /(?:^|[\s/'"=@:<(])\.env(?:\.(?:local|prod|production|dev|development|staging|test))?(?=$|[\s'")])/,
-  /\.(?:pem|key|p12|pfx|jks|keystore|kdbx)(?=$|[\s'")])/,
   /\bwallet\.dat\b|\.electrum\/|\.bitcoin\//,
 ];
 const ACCOUNT_DB = /\/etc\/+(?:passwd|group)\b/;
@@ -59,7 +58,7 @@ const PERSIST_RES: readonly RegExp[] = [
   /\/etc\/+sudoers(?:\.d)?\b/,
   /\/etc\/+(?:cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|anacrontab)\b|\/var\/+spool\/+cron\b/,
   /\/(?:etc|lib|usr\/+lib|run)\/+systemd\/+(?:system|user)[\w./-]*|\.config\/+systemd\/+user\b/,
-  /\/etc\/+ld\.so\.preload\b|\/etc\/+ld\.so\.conf/,
+  /\/etc\/+ld\.so\.preload\b/,
   /\/etc\/+(?:profile(?:\.d)?|bash\.bashrc|zsh\/+zshrc|environment|rc\.local|init\.d|update-motd\.d|pam\.d|security\/+pam|xdg\/+autostart)\b/,
   /Library\/+(?:LaunchAgents|LaunchDaemons|StartupItems)\b/,
   /\.config\/+autostart\b/,
@@ -68,7 +67,7 @@ const PERSIST_RES: readonly RegExp[] = [
   /\.git\/+hooks\//,
   /\.openclaw\/+(?:openclaw\.json|exec-approvals)/,
 ];
-const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|inputrc|xinitrc|xprofile|xsession)\b|\.config\/+fish\/+config\.fish/;
+const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|xinitrc|xprofile|xsession)\b|\.config\/+fish\/+config\.fish/;
 
 const PASTE_HOSTS = /\b(?:pastebin\.com|paste\.ee|pastebin\.pl|hastebin\.com|ghostbin\.\w+|termbin\.com|ix\.io|sprunge\.us|0x0\.st|transfer\.sh|file\.io|bashupload\.com|oshi\.at|temp\.sh|tmpfiles\.org|webhook\.site|requestbin\.(?:com|net)|pipedream\.net|requestcatcher\.com|beeceptor\.com|hookbin\.com|mockbin\.org|ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.com|trycloudflare\.com|serveo\.net|localhost\.run|loca\.lt|interact\.sh|oast\.(?:fun|live|me|online|pro|site)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|(?:discord(?:app)?\.com|ptb\.discord\.com|canary\.discord\.com)\/api\/webhooks|hooks\.slack\.com|api\.telegram\.org\/bot)/i;
 const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(?:-string)?|-T|--upload-file|--post-file|--post-data|--body-file|-X|--request|--json)(?:=|$)|^-[a-zA-Z]*[dFT]$/;
@@ -185,12 +184,8 @@ function isDecoder(c: Cmd): boolean {
       return a.some((x) => /^-[a-z]*r/.test(x));
     case "openssl":
       return a.some((x) => x === "-d" || x === "base64" || x === "enc");
-    case "gzip":
-    case "bzip2":
-    case "xz":
-    case "zstd":
-    case "lz4":
-      return a.some((x) => /^-[a-zA-Z]*d|^--decompress$/.test(x));
+    case "echo":
+      return a.some((x) => /\\x[0-9a-fA-F]{2}.*\\x[0-9a-fA-F]{2}/.test(x)) && a.some((x) => /^-[a-zA-Z]*e/.test(x));
     case "tr":
       return a.some((x) => /[a-zA-Z]-[a-zA-Z]/.test(x) && /n|N|m|M/.test(x)); // rot13-style
     case "printf":
@@ -198,8 +193,6 @@ function isDecoder(c: Cmd): boolean {
     case "perl":
     case "python":
       return /decode|unpack|b64|fromhex|\\x/.test(c.code ?? "");
-    case "od":
-      return false;
     default:
       return true;
   }
@@ -212,7 +205,7 @@ function isNetClient(c: Cmd): boolean {
 }
 
 function allWordsOf(c: Cmd): string[] {
-  const w = [...c.args];
+  const w = c.words.slice(1);
   for (const r of c.redirects) if (r.target !== "") w.push(r.target);
   for (const [, v] of c.env) w.push(v);
   return w;
@@ -255,12 +248,10 @@ function writeTargets(c: Cmd): string[] {
       if (a.some((x) => /^-[a-zA-Z]*i/.test(x) || x.startsWith("--in-place"))) out.push(...nonOpt.slice(1));
       break;
     case "truncate":
-    case "touch":
-    case "chmod":
-    case "chown":
-    case "chattr":
-    case "setfacl":
       out.push(...nonOpt);
+      break;
+    case "find":
+      for (let k = 0; k < a.length; k++) if (/^-f(?:print0?|printf|ls)$/.test(a[k]!) && a[k + 1] !== undefined) out.push(a[k + 1]!);
       break;
     default:
       break;
@@ -307,7 +298,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
     // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
     if (SHELLS.has(c.name) || c.name === "eval" || c.name === "source" || c.name === "." || INTERPRETERS.has(c.name)) {
-      for (const a of args) {
+      const sources = INTERPRETERS.has(c.name) && !SHELLS.has(c.name) ? (c.code !== undefined ? [c.code] : []) : args;
+      for (const a of sources) {
         if (!/\$\(|`|<\(/.test(a)) continue;
         if (/(?:\$\(|`|<\()[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|http|iwr|irm)\b/.test(a)) {
           hit(RULES.substExec, c);
@@ -329,11 +321,11 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
     if (name === "openssl" && args[0] === "s_server") hit(RULES.listener, c);
     if (name === "xterm" && args.some((a) => a === "-display" || a === "-d")) hit(RULES.xterm, c);
-    if (name === "msfvenom" || name === "msfconsole") hit(RULES.msfvenom, c);
+    if (name === "msfvenom" && args.some((a) => /^(?:-p|--payload)$/.test(a)) && args.some((a) => /^[LR](?:HOST|PORT)=/i.test(a))) hit(RULES.msfvenom, c);
     if (c.code !== undefined) {
       const code = c.code;
-      const sock = /socket|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
-      const exec = /\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
+      const sock = /socket|Sockets|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
+      const exec = /\|&|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
       if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
       if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
       if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
@@ -345,16 +337,16 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // --- shell escape / spawn (GTFOBins "shell") ---
     if (SHELLS.has(name)) {
       const interactive = args.length === 0 || args.every((a) => /^-[a-zA-Z]+$/.test(a) && !/c/.test(a));
-      if (args.some((a) => /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a) && !/c/.test(a.replace(/p/g, ""))) || args.some((a) => /^-[a-zA-Z]*p[a-zA-Z]*c$/.test(a))) hit(RULES.keepPriv, c);
+      if (name !== "pwsh" && name !== "powershell" && name !== "fish" && args.some((a) => /^-[abefhiklmnpsuvxBCEHP]{0,4}$/.test(a) && a.includes("p"))) hit(RULES.keepPriv, c);
       if (interactive && c.upstream.length === 0 && c.stdinText === undefined) {
         if (c.origin === "code" || c.origin === "find-exec" || c.origin === "heredoc" || c.origin === "stdin") hit(RULES.shellEscape, c);
         else if (c.privileged && c.wrappers.some((w) => w === "sudo" || w === "doas" || w === "pkexec" || w === "run0" || w === "runuser")) hit(RULES.rootShell, c);
         else if (c.privileged && c.words[0] !== undefined && /(?:^|\/)su$/.test(c.words[0])) hit(RULES.rootShell, c);
         else if (c.wrappers.length > 0 && c.wrappers.some((w) => !["env", "command", "builtin", "exec", "time", "nohup", "sudo", "doas", "pkexec", "run0", "runuser"].includes(w))) hit(RULES.shellEscape, c, "shell started through a launcher");
       }
-    } else if (name === "su" && c.privileged && !args.some((a) => a === "-c" || a === "--command")) {
+    } else if ((name === "su" && c.privileged && !args.some((a) => a === "-c" || a === "--command")) || (c.privileged && /^(?:screen|tmux|script|rc|capsh|busybox|byobu)$/.test(name) && !args.some((a) => /^-[lL]s?$|^ls$|^list/.test(a)))) {
       hit(RULES.rootShell, c);
-    } else if (!READERS.has(name) && name !== "chsh" && name !== "usermod" && name !== "useradd" && name !== "adduser" && name !== "ln" && name !== "cp" && name !== "which" && name !== "command") {
+    } else if (name !== "$" && !READERS.has(name) && name !== "chsh" && name !== "usermod" && name !== "useradd" && name !== "adduser" && name !== "ln" && name !== "cp" && name !== "which" && name !== "command") {
       // `aa-exec /bin/sh`, `stdbuf -o0 /bin/sh`, `script -c /bin/sh`: a shell as the program an unrelated binary runs.
       for (let k = 0; k < args.length; k++) {
         const a = args[k]!;
@@ -384,8 +376,11 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (args.some((a) => /\.so(?:\.\d+)*$/.test(a)) && !/^(?:ldd|nm|objdump|readelf|file|ls|strip|gcc|cc|clang|g\+\+|ld|ar|cp|mv|rm|install|ln|find|chmod|ldconfig|patchelf|strings|md5sum|sha256sum)$/.test(name)) technique = true;
 
     // --- credentials ---
-    if (!SSH_TOOLS.has(name) || name === "scp" || name === "rsync") {
-      const sw = hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
+    {
+      let sw = hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
+      // ssh/git/ssh-keygen use keys by design: only non-key secrets count for them.
+      if (sw !== undefined && SSH_TOOLS.has(name) && name !== "scp" && name !== "rsync" && (SECRET_RES[0]!.test(sw) || SECRET_RES[1]!.test(sw))) sw = words.find((w) => anyRe(SECRET_RES.slice(2), w));
+      if (name === "getent" && args.some((a) => /^g?shadow$/.test(a))) sw = args.join(" ");
       if (sw !== undefined && !(name === "rm" || name === "shred" || name === "touch" || name === "mkdir")) {
         hit(RULES.secretRead, c, `\`${excerpt(sw, 0, undefined, 60)}\``);
         secretCmd ??= c;
@@ -412,6 +407,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
+    if (isNetClient(c) && c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target))) hit(RULES.fileToSocket, c);
+    if ((name === "python" && args.some((a) => /^(?:http\.server|SimpleHTTPServer)$/.test(a))) || (name === "php" && args.includes("-S")) || (c.code !== undefined && /SimpleHTTPRequestHandler|http\.server|HTTPServer\(|createServer\(.*\.listen|TCPServer/.test(c.code) && !/socket\.socket/.test(c.code)) || (name === "ruby" && args.some((a) => /^-run$|httpd/.test(a))) || name === "updog" || (name === "busybox" && args[0] === "httpd")) hit(RULES.httpServe, c);
     if (hasUrl && c.privileged) technique = true;
     const pasteWord = words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
     if (pasteWord !== undefined) {
@@ -421,20 +418,23 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
     // --- persistence ---
     const wt = writeTargets(c);
-    const codeWrites = c.code !== undefined && /open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
+    const codeWrites = c.code !== undefined && /O_(?:RDWR|WRONLY|CREAT)|open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
     const persistWritten = wt.find((w) => anyRe(PERSIST_RES, w));
-    if (persistWritten !== undefined || (codeWrites && anyRe(PERSIST_RES, c.code!))) {
+    if ((persistWritten !== undefined && name !== "ln") || (codeWrites && anyRe(PERSIST_RES, c.code!))) {
       if (/\.openclaw\//.test(persistWritten ?? c.code ?? "")) hit(RULES.approvals, c);
       else hit(RULES.persistWrite, c, persistWritten !== undefined ? `\`${excerpt(persistWritten, 0, undefined, 60)}\`` : undefined);
       technique = true;
-    } else if (wt.some((w) => RC_FILE.test(w)) || (codeWrites && RC_FILE.test(c.code!))) {
+    } else if ((wt.some((w) => RC_FILE.test(w)) && name !== "ln") || (codeWrites && RC_FILE.test(c.code!))) {
       hit(RULES.rcWrite, c);
       technique = true;
-    } else if (!READERS.has(name) && name !== "crontab" && name !== "sudo" && name !== "rm" && name !== "ssh" && name !== "ssh-keygen" && name !== "openclaw") {
+    } else if (!READERS.has(name) && !/^(?:crontab|sudo|rm|ssh|ssh-keygen|openclaw|dpkg|dpkg-query|rpm|pacman|apt-file|git)$/.test(name)) {
       const mention = words.find((w) => anyRe(PERSIST_RES, w) && !/^\/etc\/+(?:passwd|group)$/.test(w)) ?? (c.code !== undefined && anyRe(PERSIST_RES, c.code) ? c.code : undefined);
       if (mention !== undefined) {
         // A program that is neither a reader nor an editor given a persistence path: most likely an output option.
-        if (EDITORS.has(name)) hit(RULES.persistMention, c);
+        if (EDITORS.has(name) || name === "ln") {
+          if (EDITORS.has(name) && text.includes("\n")) hit(RULES.persistWrite, c, `\`${name}\` fed editing commands`);
+          else hit(RULES.persistMention, c);
+        }
         else if (/\.openclaw\//.test(mention)) hit(RULES.approvals, c);
         else hit(RULES.persistWrite, c, `\`${excerpt(mention, 0, undefined, 60)}\` given to \`${name}\``);
         technique = true;
@@ -443,8 +443,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       }
     }
     if (name === "crontab") {
+      const files = args.filter((a, k) => !a.startsWith("-") && args[k - 1] !== "-u");
       if (c.upstream.length > 0 || args.includes("-")) hit(RULES.cronPipe, c);
-      else if (args.some((a) => !a.startsWith("-")) || args.includes("-e")) {
+      else if (files.length > 0 || args.includes("-e")) {
         hit(RULES.crontab, c);
         technique = true;
       }
@@ -464,7 +465,10 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
     if (name === "find") {
       const root = args[0] ?? ".";
-      if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || cmds.some((x) => x.origin === "find-exec" && x.name === "rm" && x.start === c.start))) hit(RULES.findDelete, c);
+      if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || (args.some((a) => /^-exec(?:dir)?$/.test(a)) && cmds.some((x) => x.origin === "find-exec" && x.name === "rm" && x.start === c.start)))) {
+        const filtered = args.some((a) => /^-(?:i?name|i?path|i?regex|size|[amc](?:time|min)|newer\w*|type|user|nouser|group|nogroup|perm|empty|inum|links|samefile|i?wholename)$/.test(a));
+        hit(RULES.findDelete, c, filtered ? "filtered by name/size/age" : undefined, filtered ? 40 : undefined);
+      }
     }
     if (name === "xargs" || c.wrappers.includes("xargs")) {
       // `find / … | xargs rm -rf`
@@ -488,7 +492,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // --- privilege escalation ---
     if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
     if (name === "install" && args.some((a, k) => (args[k - 1] === "-m" || args[k - 1] === "--mode") && /s|^[0-7]?[2-7][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
-    if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) hit(RULES.suidBit, c, undefined, 50);
+    if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) hit(RULES.suidBit, c);
     if (name === "capsh" && args.some((a) => /^--(?:uid|gid)=0$/.test(a))) hit(RULES.keepPriv, c);
 
     // --- defence evasion ---
@@ -515,21 +519,53 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   // Text-level signals (also cover what the parser could not structure).
   const devTcp = /\/dev\/(?:tcp|udp)\/[^\s/'"]+\/\d+/.exec(text) ?? (walk.cmds.some((c) => c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) || c.args.some((a) => /\/dev\/(?:tcp|udp)\//.test(a))) ? /\/dev\/(?:tcp|udp)\//.exec(text) : null);
   if (devTcp) hits.push({ rule: RULES.devTcp, ...(spanCmd(cmds, devTcp.index) ?? {}) });
-  if (/\$\{IFS\}|\$IFS\b(?!\s*=)/.test(text) && !/\bIFS=/.test(text)) hit(RULES.ifs);
+  if (/\$\{IFS(?:%\?*)?\}|\$IFS(?=[/\-.$'"]?\w)/.test(text)) hit(RULES.ifs);
+  if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
 
   // Combinations.
-  if (secretCmd !== undefined && netSender !== undefined) hit(RULES.secretUpload, netSender);
+  if ((secretCmd !== undefined || accountCmd !== undefined) && netSender !== undefined) hit(RULES.secretUpload, netSender, secretCmd === undefined ? "account database" : undefined, secretCmd === undefined ? 65 : undefined);
   if (secretCmd !== undefined || accountCmd !== undefined) technique = true;
   if (privileged !== undefined) {
     hit(RULES.sudo, privileged);
     const severe = hits.some((h) => h.rule !== RULES.sudo && h.rule !== RULES.rmRf && h.rule !== RULES.secureDelete && h.rule !== RULES.power && h.rule !== RULES.partition && h.rule !== RULES.unparsable && (h.rule.family === "shell-escape" || h.rule.family === "credential-access" || h.rule.family === "persistence" || h.rule.family === "privilege-escalation" && h.rule !== RULES.rootShell || h.rule.family === "reverse-shell"));
-    if (severe || technique || privilegedInteractive(cmds)) hit(RULES.privTechnique, privileged);
+    if (severe || technique || privilegedInteractive(cmds) || shellReference(text, cmds) || usesDroppedFile(cmds)) hit(RULES.privTechnique, privileged);
   }
   if (walk.truncated) hit(RULES.oversized);
   if (walk.fallback || (walk.nodes > 0 && walk.errors * 4 > walk.nodes && walk.errors >= 2)) hit(RULES.unparsable);
   return hits;
+}
+
+const SHELL_PATH_G = /\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|a|c|tc|mk)?sh\b/g;
+
+/** A shell binary named somewhere other than as the program a command runs (an option, a string, a dropped file). */
+function shellReference(text: string, cmds: readonly Cmd[]): boolean {
+  SHELL_PATH_G.lastIndex = 0;
+  let refs = 0;
+  while (SHELL_PATH_G.exec(text) !== null && refs < 64) refs++;
+  if (refs === 0) return false;
+  let asProgram = 0;
+  for (const c of cmds) if (c.depth === 0 && c.words[0] !== undefined && /^\/(?:usr\/)?(?:local\/)?bin\//.test(c.words[0]) && SHELLS.has(c.name) && c.args.some((a) => !a.startsWith("-"))) asProgram++;
+  return refs > asProgram;
+}
+
+/** A privileged command that reads a file an earlier command of the line wrote or made executable. */
+function usesDroppedFile(cmds: readonly Cmd[]): boolean {
+  const dropped = new Set<string>();
+  for (const c of cmds) {
+    if (c.privileged) {
+      for (const w of allWordsOf(c)) {
+        for (const d of dropped) if (w === d || w.endsWith(`=${d}`) || w.includes(d)) return true;
+      }
+      continue;
+    }
+    for (const t of writeTargets(c)) if (t.length >= 3 && !/^\/dev\//.test(t)) dropped.add(t);
+    if (c.name === "chmod" || c.name === "cp" || c.name === "mkdir") for (const a of c.args) if (!a.startsWith("-") && a.length >= 5 && a.includes("/") && !/^\/(?:usr\/)?bin\//.test(a)) dropped.add(a.replace(/\/+$/, ""));
+    if (dropped.size > 32) break;
+  }
+  return false;
 }
 
 /** Interactive programs with a shell escape (editors, pagers, debuggers) run under sudo. */

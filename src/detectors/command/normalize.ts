@@ -45,7 +45,6 @@ export const WRAPPERS: ReadonlyMap<string, Wrapper> = new Map<string, Wrapper>([
   ["taskset", { positional: 1 }],
   ["unbuffer", {}],
   ["caffeinate", {}],
-  ["watch", { valued: V("-n", "-d", "--interval") }],
   ["strace", { valued: V("-o", "-e", "-p", "-s", "-u") }],
   ["ltrace", { valued: V("-o", "-e", "-p", "-s", "-u") }],
   ["flock", { positional: 1 }],

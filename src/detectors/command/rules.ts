@@ -43,13 +43,15 @@ export const RULES = {
   // exfiltration
   pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),
   pasteUpload: R("cmd.exfil.paste-upload", "exfiltration", 80, "exfiltration", "uploads data to a paste/webhook/tunnel host"),
+  fileToSocket: R("cmd.exfil.file-to-socket", "exfiltration", 45, "exfiltration", "streams a local file into a raw network connection (nc/ncat/telnet/openssl s_client < file)"),
+  httpServe: R("cmd.exfil.http-serve", "exfiltration", 15, "exfiltration", "serves local files over HTTP to the network"),
   secretUpload: R("cmd.exfil.secret-upload", "exfiltration", 80, "exfiltration", "sends a credential or private file to a remote host"),
   // persistence
   persistWrite: R("cmd.persistence.sensitive-write", "persistence", 75, "persistence", "writes to a persistence or system-auth location (authorized_keys, sudoers, cron, systemd units, ld.so.preload, launchd, /etc/passwd)"),
-  rcWrite: R("cmd.persistence.shell-rc-write", "persistence", 50, "persistence", "modifies a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell"),
+  rcWrite: R("cmd.persistence.shell-rc-write", "persistence", 30, "persistence", "modifies a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell"),
   persistMention: R("cmd.persistence.sensitive-path", "persistence", 20, "persistence", "opens a persistence or system-auth location with a program that can write it"),
   crontab: R("cmd.persistence.crontab", "persistence", 30, "persistence", "installs or edits a crontab (scheduled commands survive the session)"),
-  cronPipe: R("cmd.persistence.crontab-pipe", "persistence", 65, "persistence", "pipes generated entries into `crontab -`, silently adding a scheduled job"),
+  cronPipe: R("cmd.persistence.crontab-pipe", "persistence", 30, "persistence", "pipes generated entries into `crontab -`, silently adding a scheduled job"),
   serviceInstall: R("cmd.persistence.service-load", "persistence", 20, "persistence", "loads a launchd/systemd user service"),
   // destructive
   rmRoot: R("cmd.destructive.rm-root", "destructive", 90, "destructive_command", "recursively deletes the root, home or a system folder"),

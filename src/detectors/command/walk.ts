@@ -200,6 +200,7 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
       c.gotoParent();
       if (body !== undefined) {
         body.redirects.push(...pendingRedirects);
+        droppedPayload(body);
         if (heredoc !== undefined) feedStdin(ctx, body, heredoc, "heredoc");
       }
       return;
@@ -326,7 +327,7 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
         i++;
         break;
       }
-      if (w === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+      if ((w === "env" || w === "sudo" || w === "doas" || w === "run0") && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
         const eq = a.indexOf("=");
         env.push([a.slice(0, eq), a.slice(eq + 1)]);
         i++;
@@ -380,6 +381,13 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
   return cmd;
 }
 
+/** `echo '…' > file`: a payload dropped into a file (source code, script, config) is scanned like inline code. */
+function droppedPayload(cmd: Cmd): void {
+  if ((cmd.name === "echo" || cmd.name === "printf") && cmd.code === undefined && cmd.redirects.some((r) => (r.op === ">" || r.op === ">>") && r.target !== "") && cmd.args.some((a) => a.length > 12)) {
+    cmd.code = cmd.args.join(" ");
+  }
+}
+
 /** The literal text the upstream of a pipe produces, when it is echo/printf/cat-heredoc. */
 function fedText(upstream: readonly Cmd[]): string | undefined {
   const u = upstream[upstream.length - 1];
@@ -411,9 +419,12 @@ function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
     }
     return;
   }
-  if (name === "eval") {
-    const sub = nested(ctx, cmd, span, "eval");
-    if (sub) parseInto(sub, args.join(" "));
+  if (name === "eval" || name === "watch") {
+    // eval joins its words; watch runs its (non-option) words through sh -c.
+    let k = 0;
+    if (name === "watch") while (k < args.length && args[k]!.startsWith("-")) k += /^(?:-n|-d|--interval|-q|--equexit)$/.test(args[k]!) ? 2 : 1;
+    const sub = nested(ctx, cmd, span, name === "eval" ? "eval" : "shell-c");
+    if (sub && k < args.length) parseInto(sub, args.slice(k).join(" "));
     return;
   }
   if (name === "find") {
