@@ -324,8 +324,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "msfvenom" && args.some((a) => /^(?:-p|--payload)$/.test(a)) && args.some((a) => /^[LR](?:HOST|PORT)=/i.test(a))) hit(RULES.msfvenom, c);
     if (c.code !== undefined) {
       const code = c.code;
-      const sock = /socket|Sockets|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
-      const exec = /\|&|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
+      const sock = /socket|Socket\(|Sockets|TCPClient|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
+      const exec = /\|&|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
       if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
       if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
       if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
@@ -425,7 +425,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else hit(RULES.persistWrite, c, persistWritten !== undefined ? `\`${excerpt(persistWritten, 0, undefined, 60)}\`` : undefined);
       technique = true;
     } else if ((wt.some((w) => RC_FILE.test(w)) && name !== "ln") || (codeWrites && RC_FILE.test(c.code!))) {
-      hit(RULES.rcWrite, c);
+      // Appending (>>, sed -i) is how installers add PATH/completions; overwriting or writing via an output option is not.
+      const appendOnly = (name === "sed" || name === "perl" || name === "tee" && args.some((a) => /^-[a-zA-Z]*a|^--append$/.test(a))) || c.redirects.some((r) => r.op === ">>" && RC_FILE.test(r.target));
+      hit(RULES.rcWrite, c, undefined, appendOnly ? undefined : 50);
       technique = true;
     } else if (!READERS.has(name) && !/^(?:crontab|sudo|rm|ssh|ssh-keygen|openclaw|dpkg|dpkg-query|rpm|pacman|apt-file|git)$/.test(name)) {
       const mention = words.find((w) => anyRe(PERSIST_RES, w) && !/^\/etc\/+(?:passwd|group)$/.test(w)) ?? (c.code !== undefined && anyRe(PERSIST_RES, c.code) ? c.code : undefined);
@@ -521,6 +523,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (devTcp) hits.push({ rule: RULES.devTcp, ...(spanCmd(cmds, devTcp.index) ?? {}) });
   if (/\$\{IFS(?:%\?*)?\}|\$IFS(?=[/\-.$'"]?\w)/.test(text)) hit(RULES.ifs);
   if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (/\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
+  if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p["'\s\]),]/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");

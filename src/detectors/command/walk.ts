@@ -411,6 +411,10 @@ function nested(ctx: Ctx, cmd: Cmd, span: readonly [number, number], origin: Cmd
 /** Finds what a command itself runs and walks it. */
 function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
   const { name, args } = cmd;
+  if (name === "pwsh" || name === "powershell") {
+    cmd.code = args.join(" ");
+    return;
+  }
   if (SHELLS.has(name) || name === "su") {
     const script = shellDashC(args);
     if (script !== undefined) {
