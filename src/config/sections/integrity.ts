@@ -17,7 +17,7 @@ export const integritySection: SectionSpec = {
   drift_scope: f.enumOf(["exec", "all"], "exec", "Which actions drift affects: exec-like ones (command actions, exec/bash/process/shell tools, any command argument) or all."),
   exclude: f.strList(["**/.git/**", "**/node_modules/**"], "Globs skipped when walking protected folders."),
   max_files: f.int(20000, "Upper bound on files recorded per baseline (the rest are reported as a check error).", 1, 10_000_000),
-  max_file_bytes: f.int(256 * 1024 * 1024, "Files larger than this are compared by size, mtime and mode only (not hashed).", 1, 1 << 40),
+  max_file_bytes: f.int(256 * 1024 * 1024, "Files larger than this are compared by size, mtime and mode only (not hashed).", 1, 2 ** 40),
 };
 
 export interface IntegrityConfig {

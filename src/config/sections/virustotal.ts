@@ -17,7 +17,7 @@ export const virustotalSection: SectionSpec = {
   max_retries: f.int(2, "Retries after a 429 or 5xx answer (each retry takes a rate-limit token).", 0, 10),
   retry_max_wait_ms: f.int(2000, "Longest wait before a retry; a Retry-After beyond it fails the lookup at once (and pauses lookups until then).", 0, 600000),
   max_lookups_per_action: f.int(4, "At most this many VirusTotal lookups per action; the rest get a visible vt.skipped finding.", 1, 1000),
-  file_max_bytes: f.int(64 * 1024 * 1024, "Files larger than this are not hashed (vt.file.refused).", 1, 1 << 40),
+  file_max_bytes: f.int(64 * 1024 * 1024, "Files larger than this are not hashed (vt.file.refused).", 1, 2 ** 40),
   file_roots: f.paths([], "Folders whose files may be hashed; other paths are refused. Empty = the config folder and the OpenClaw workspace."),
 };
 
