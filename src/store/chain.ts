@@ -291,6 +291,8 @@ export interface ChainReport {
 export interface VerifyChainOptions {
   /** Public keys by key id for checkpoint signatures. */
   readonly keys?: ReadonlyMap<string, KeyObject>;
+  /** A key to check every checkpoint with, whatever its key id (`log verify --pubkey`). */
+  readonly anyKey?: KeyObject;
   /** Treat an unsigned checkpoint (or one by an unknown key) as tampering. */
   readonly requireSignedCheckpoints?: boolean;
   /** Return the valid records (for the quarantine index file check). */
@@ -396,7 +398,7 @@ export function verifyChain(logPath: string, opts: VerifyChainOptions = {}): Cha
   for (const cp of cps) {
     const where = `${path.basename(checkpointsPathOf(logPath))}:${cp.line}`;
     if (cp.sig !== undefined) {
-      const key = cp.keyId !== undefined ? opts.keys?.get(cp.keyId) : undefined;
+      const key = (cp.keyId !== undefined ? opts.keys?.get(cp.keyId) : undefined) ?? opts.anyKey;
       if (key) {
         if (edVerify(null, checkpointMessage(cp.seq, cp.hash), key, Buffer.from(cp.sig, "base64"))) signed++;
         else issues.push({ kind: "checkpoint", file: checkpointsPathOf(logPath), line: cp.line, seq: cp.seq, message: `${where}: checkpoint signature for seq ${cp.seq} does not verify with key ${cp.keyId}: the checkpoint was forged or altered` });
