@@ -35,6 +35,7 @@ const SECRET_RES: readonly RegExp[] = [
   /(?:^|[\s/'"=@:<(])\.ssh\/+(?:id_[a-z0-9_]+|identity|[\w.-]*_key)(?![\w.]*\.pub)\b/i,
   /\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?![\w.]*\.pub)/,
   /\.aws\/+(?:credentials|config)\b/,
+  /(?:^|[\s/'"=@:<(])\.(?:aws|ssh|gnupg|kube|password-store)\/*(?=$|[\s'")])/,
   /\.kube\/+config\b/,
   /(?:^|[\s/'"=@:<(])\.(?:netrc|git-credentials|pgpass|my\.cnf|pypirc|npmrc|vault-token|boto|s3cfg|dockercfg)\b/,
   /\.docker\/+config\.json/,
@@ -77,6 +78,8 @@ const URL_OR_HOST = /\b(?:https?|ftps?|tftp|scp|sftp|wss?|telnet|gopher|dict|lda
 interface Hit {
   readonly rule: CommandRule;
   readonly cmd?: Cmd;
+  /** Evidence starts here (e.g. the first stage of a pipeline) when set. */
+  readonly from?: Cmd;
   readonly score?: number;
   readonly note?: string;
 }
@@ -132,7 +135,8 @@ export function looksLikeShell(v: string): boolean {
 }
 
 function toFinding(h: Hit, s: Subject, text: string): Finding {
-  const start = h.cmd ? Math.max(0, Math.min(h.cmd.start, text.length)) : 0;
+  const first = h.from !== undefined && h.cmd !== undefined && h.from.start < h.cmd.start ? h.from : h.cmd;
+  const start = first ? Math.max(0, Math.min(first.start, text.length)) : 0;
   const end = h.cmd ? Math.max(start, Math.min(h.cmd.end, text.length)) : Math.min(text.length, 160);
   return {
     ruleId: h.rule.id,
@@ -211,6 +215,11 @@ function allWordsOf(c: Cmd): string[] {
   return w;
 }
 
+function baseOf(p: string): string {
+  const q = p.replace(/[?#].*$/, "").replace(/\/+$/, "");
+  return q.slice(q.lastIndexOf("/") + 1);
+}
+
 function anyRe(res: readonly RegExp[], s: string): boolean {
   for (const re of res) if (re.test(s)) return true;
   return false;
@@ -269,8 +278,41 @@ function hasSecret(words: readonly string[]): string | undefined {
   return undefined;
 }
 
+const SECRET_ANY = new RegExp(SECRET_RES.map((r) => r.source).join("|"), "i");
+const PERSIST_ANY = new RegExp(PERSIST_RES.map((r) => r.source).join("|"));
+
+/** Which expensive per-word checks can fire at all, decided once on all normalized words of the line. */
+interface Gates {
+  readonly secret: boolean;
+  readonly persist: boolean;
+  readonly rc: boolean;
+  readonly account: boolean;
+  readonly url: boolean;
+  readonly paste: boolean;
+}
+
+function gatesFor(text: string, cmds: readonly Cmd[]): Gates {
+  let joined = text;
+  for (const c of cmds) {
+    joined += "\n" + c.words.join("\n");
+    for (const r of c.redirects) joined += "\n" + r.target;
+    for (const e of c.env) joined += "\n" + e[1];
+    if (c.code !== undefined) joined += "\n" + c.code;
+    if (joined.length > 1 << 20) break;
+  }
+  return {
+    secret: SECRET_ANY.test(joined) || /getent/.test(joined),
+    persist: PERSIST_ANY.test(joined),
+    rc: RC_FILE.test(joined),
+    account: ACCOUNT_DB.test(joined),
+    url: URL_OR_HOST.test(joined),
+    paste: PASTE_HOSTS.test(joined),
+  };
+}
+
 /** All rule hits for one parsed command line. */
 export function analyze(text: string, walk: WalkResult): Hit[] {
+  const g = gatesFor(text, walk.cmds);
   const hits: Hit[] = [];
   const hit = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number): void => {
     hits.push({ rule, ...(cmd ? { cmd } : {}), ...(note ? { note } : {}), ...(score !== undefined ? { score } : {}) });
@@ -281,6 +323,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   let accountCmd: Cmd | undefined;
   let netSender: Cmd | undefined;
   let technique = false;
+  /** Basenames of files a downloader wrote earlier in the line. */
+  const downloaded = new Set<string>();
 
   for (const c of cmds) {
     const { name, args } = c;
@@ -291,9 +335,10 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // --- download-exec / decode-exec / net-pipe: executors fed by a pipe ---
     if (isStdinExecutor(c) && c.upstream.length > 0) {
       const dl = c.upstream.find((u) => DOWNLOADERS.has(u.name) || (u.name === "cat" && u.args.some((x) => /^\/dev\/(?:tcp|udp)\//.test(x))));
-      if (dl) hit(RULES.pipeToShell, c);
-      else if (c.upstream.some(isDecoder)) hit(RULES.decodeExec, c);
-      else if (c.upstream.some(isNetClient)) hit(RULES.netPipeShell, c);
+      const from = c.upstream[0];
+      if (dl) hits.push({ rule: RULES.pipeToShell, cmd: c, from: from ?? c });
+      else if (c.upstream.some(isDecoder)) hits.push({ rule: RULES.decodeExec, cmd: c, from: from ?? c });
+      else if (c.upstream.some(isNetClient)) hits.push({ rule: RULES.netPipeShell, cmd: c, from: from ?? c });
     }
     if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
     // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
@@ -310,6 +355,17 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
           break;
         }
       }
+    }
+
+    // curl -o x URL && sh x; wget URL/x.sh; chmod +x x.sh; ./x.sh
+    if (downloaded.size > 0) {
+      const runs = (SHELLS.has(name) || INTERPRETERS.has(name) || name === "source" || name === ".") ? args.find((a) => !a.startsWith("-")) : c.words[c.words.length - c.args.length - 1];
+      if (runs !== undefined && downloaded.has(baseOf(runs)) && name !== "chmod") hit(RULES.downloadThenRun, c);
+    }
+    if (DOWNLOADERS.has(name) && downloaded.size < 32) {
+      for (const t of writeTargets(c)) if (t !== "-" && !t.startsWith("/dev/")) downloaded.add(baseOf(t));
+      if (name === "wget" && !args.some((a) => /^-[a-zA-Z]*O/.test(a) || a.startsWith("--output-document"))) for (const a of args) if (/^(?:https?|ftp):\/\/\S+\/[^/?#\s]+$/.test(a)) downloaded.add(baseOf(a));
+      if (name === "curl" && args.some((a) => /^-[a-zA-Z]*O$|^--remote-name$/.test(a))) for (const a of args) if (/^(?:https?|ftp):\/\/\S+\/[^/?#\s]+$/.test(a)) downloaded.add(baseOf(a));
     }
 
     // --- reverse / bind shells ---
@@ -376,8 +432,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (args.some((a) => /\.so(?:\.\d+)*$/.test(a)) && !/^(?:ldd|nm|objdump|readelf|file|ls|strip|gcc|cc|clang|g\+\+|ld|ar|cp|mv|rm|install|ln|find|chmod|ldconfig|patchelf|strings|md5sum|sha256sum)$/.test(name)) technique = true;
 
     // --- credentials ---
-    {
-      let sw = hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
+    if (g.secret || g.account) {
+      let sw = !g.secret ? undefined : hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
       // ssh/git/ssh-keygen use keys by design: only non-key secrets count for them.
       if (sw !== undefined && SSH_TOOLS.has(name) && name !== "scp" && name !== "rsync" && (SECRET_RES[0]!.test(sw) || SECRET_RES[1]!.test(sw))) sw = words.find((w) => anyRe(SECRET_RES.slice(2), w));
       if (name === "getent" && args.some((a) => /^g?shadow$/.test(a))) sw = args.join(" ");
@@ -396,7 +452,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if ((name === "cmdkey" && args.some((a) => /\/list/i.test(a))) || name === "mimikatz" || name === "lazagne") hit(RULES.keychain, c);
 
     // --- network senders (for exfiltration) ---
-    const hasUrl = words.some((w) => URL_OR_HOST.test(w)) || (c.code !== undefined && URL_OR_HOST.test(c.code));
+    const hasUrl = g.url && (words.some((w) => URL_OR_HOST.test(w)) || (c.code !== undefined && URL_OR_HOST.test(c.code)));
     const sends =
       (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a) && !/^-X$/.test(a))) ||
       (DOWNLOADERS.has(name) && args.some((a) => /^-(?:X|-request)$/.test(a)) && args.some((a) => /^(?:POST|PUT)$/i.test(a))) ||
@@ -410,7 +466,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (isNetClient(c) && c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target))) hit(RULES.fileToSocket, c);
     if ((name === "python" && args.some((a) => /^(?:http\.server|SimpleHTTPServer)$/.test(a))) || (name === "php" && args.includes("-S")) || (c.code !== undefined && /SimpleHTTPRequestHandler|http\.server|HTTPServer\(|createServer\(.*\.listen|TCPServer/.test(c.code) && !/socket\.socket/.test(c.code)) || (name === "ruby" && args.some((a) => /^-run$|httpd/.test(a))) || name === "updog" || (name === "busybox" && args[0] === "httpd")) hit(RULES.httpServe, c);
     if (hasUrl && c.privileged) technique = true;
-    const pasteWord = words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
+    const pasteWord = !g.paste ? undefined : words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
     if (pasteWord !== undefined) {
       if (sends || c.upstream.length > 0 || (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a)))) hit(RULES.pasteUpload, c);
       else hit(RULES.pasteHost, c);
@@ -419,8 +475,10 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // --- persistence ---
     const wt = writeTargets(c);
     const codeWrites = c.code !== undefined && /O_(?:RDWR|WRONLY|CREAT)|open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
-    const persistWritten = wt.find((w) => anyRe(PERSIST_RES, w));
-    if ((persistWritten !== undefined && name !== "ln") || (codeWrites && anyRe(PERSIST_RES, c.code!))) {
+    const persistWritten = g.persist ? wt.find((w) => anyRe(PERSIST_RES, w)) : undefined;
+    if (!g.persist && !g.rc) {
+      // nothing persistence-related anywhere in the line
+    } else if ((persistWritten !== undefined && name !== "ln") || (codeWrites && anyRe(PERSIST_RES, c.code!))) {
       if (/\.openclaw\//.test(persistWritten ?? c.code ?? "")) hit(RULES.approvals, c);
       else hit(RULES.persistWrite, c, persistWritten !== undefined ? `\`${excerpt(persistWritten, 0, undefined, 60)}\`` : undefined);
       technique = true;
@@ -514,7 +572,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (raw !== undefined && raw !== c.name && c.origin !== "code") {
       if (/\$'\\/.test(raw)) hit(RULES.ansiC, c);
       else if (isIndirection(raw, c.name)) hit(RULES.varIndirection, c);
-      else if (/^[\w./-]*(?:\w(?:''|""|'[\w./-]+'|"[\w./-]+"|\\[a-z])|(?:'[\w./-]+'|"[\w./-]+"|\\[a-z])\w)/.test(raw) && /[a-z]/.test(c.name)) hit(RULES.quoteSplit, c);
+      else if (/['"\\]/.test(raw) && !raw.includes("$") && /^[a-z0-9][a-z0-9._+-]+$/.test(c.name) && !/^(['"])[^'"\\]*\1$/.test(raw)) hit(RULES.quoteSplit, c);
     }
   }
 
@@ -574,7 +632,7 @@ function usesDroppedFile(cmds: readonly Cmd[]): boolean {
 
 /** Interactive programs with a shell escape (editors, pagers, debuggers) run under sudo. */
 function privilegedInteractive(cmds: readonly Cmd[]): boolean {
-  return cmds.some((c) => c.privileged && (EDITORS.has(c.name) || /^(?:less|more|man|most|pg|view|vimdiff|gdb|ftp|sftp|mysql|psql|sqlite3|irb|ipython|node|python|perl|ruby|php|lua|tclsh|expect|script|screen|tmux|git|journalctl|systemctl|crontab|dmesg|top|htop|watch|nmap|tar|zip|rsync|scp|ssh|docker|kubectl|apt|apt-get|dpkg|rpm|yum|dnf|pip|pip3|npm|gem|make|cpan|busctl|ansible-playbook|env|awk|gawk|find|vim|nano|ed)$/.test(c.name) && c.args.some((a) => /^-|=|\/|:/.test(a)) && hasUnusualArgs(c)));
+  return cmds.some((c) => c.privileged && (/^(?:less|more|man|most|pg|view|vi|vim|nvim|nano|ed|emacs|ex|rvim|pico|joe)$/.test(c.name) ||EDITORS.has(c.name) || /^(?:less|more|man|most|pg|view|vimdiff|gdb|ftp|sftp|mysql|psql|sqlite3|irb|ipython|node|python|perl|ruby|php|lua|tclsh|expect|script|screen|tmux|git|journalctl|systemctl|crontab|dmesg|top|htop|watch|nmap|tar|zip|rsync|scp|ssh|docker|kubectl|apt|apt-get|dpkg|rpm|yum|dnf|pip|pip3|npm|gem|make|cpan|busctl|ansible-playbook|env|awk|gawk|find|vim|nano|ed)$/.test(c.name) && c.args.some((a) => /^-|=|\/|:/.test(a)) && hasUnusualArgs(c)));
 }
 
 function hasUnusualArgs(c: Cmd): boolean {
@@ -589,7 +647,7 @@ const RISKY_NAMES = new Set(["curl", "wget", "nc", "ncat", "netcat", "socat", "b
 /** `$a$b`, `${x}rl`, `c$u` resolving to a real name; a lone `$cmd` only when it resolves to a risky tool. */
 function isIndirection(raw: string, name: string): boolean {
   if (!raw.includes("$") || name.includes("$") || name === "") return false;
-  const n = raw.match(/\$\{?[A-Za-z_]\w*\}?/g)?.length ?? 0;
+  const n = raw.replace(/\$\{?IFS\}?/g, "").match(/\$\{?[A-Za-z_]\w*\}?/g)?.length ?? 0;
   if (n === 0) return false;
   const single = /^"?\$\{?[A-Za-z_]\w*\}?"?$/.test(raw);
   return !single || RISKY_NAMES.has(name);

@@ -9,7 +9,7 @@
 // (text rules still scan the whole string).
 
 import type { Tree, TreeCursor } from "web-tree-sitter";
-import { baseName, canonicalName, INTERPRETERS, SHELLS, unquote, WRAPPERS, type Vars } from "./normalize.ts";
+import { baseName, canonicalName, decodeAnsiC, INTERPRETERS, SHELLS, unquote, WRAPPERS, type Vars } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 
 export const MAX_PARSE_CHARS = 64 * 1024;
@@ -89,9 +89,20 @@ interface Ctx {
 export function walkCommand(text: string, parser: ShellParser | undefined): WalkResult {
   const res: WalkResult = { cmds: [], vars: new Map(), errors: 0, nodes: 0, fallback: false, truncated: false, recursiveFunctions: 0 };
   const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0 } };
+  if (text.length <= 2048 && SIMPLE_LINE.test(text)) {
+    // Fast path, exact for this alphabet: no quotes, escapes, expansions, operators, globs that
+    // change word boundaries, comments or newlines, so bash would see exactly the
+    // whitespace-separated words (leading NAME=value words are assignments).
+    fallbackTokenize({ ...ctx, origin: "top" }, text);
+    for (const c of res.cmds) c.origin = "top";
+    return res;
+  }
   parseInto(ctx, text);
   return res;
 }
+
+/** One simple command made only of plain words: quote-free, operator-free, expansion-free. */
+const SIMPLE_LINE = /^[A-Za-z0-9 \t._/=:,+@%^~-]*$/;
 
 /** Parses `text` (a whole script) and appends its commands. */
 function parseInto(ctx: Ctx, text: string): Cmd[] {
@@ -393,7 +404,12 @@ function fedText(upstream: readonly Cmd[]): string | undefined {
   const u = upstream[upstream.length - 1];
   if (u === undefined) return undefined;
   {
-    if (u.name === "echo" || u.name === "printf") return u.args.filter((a, idx) => !(idx === 0 && /^-[neE]+$/.test(a))).join(" ");
+    if (u.name === "printf") return decodeAnsiC(u.args[0] ?? "");
+    if (u.name === "echo") {
+      const opts = u.args[0] !== undefined && /^-[neE]+$/.test(u.args[0]) ? u.args[0] : "";
+      const text = u.args.slice(opts === "" ? 0 : 1).join(" ");
+      return opts.includes("e") ? decodeAnsiC(text) : text;
+    }
     if (u.name === "cat" && u.stdinText !== undefined) return u.stdinText;
   }
   return undefined;
