@@ -29,6 +29,8 @@ export interface ApprovalOutcome {
   readonly kind: ApprovalKind;
   readonly id: string;
   readonly decision?: Decision;
+  /** The action the approval was judged as (command for exec approvals). */
+  readonly action?: Action;
   /** What was sent to the Gateway, or "human" when left pending, "skipped" for our own plugin. */
   readonly resolution: ApprovalDecision | "human" | "skipped" | "error";
   readonly error?: string;
@@ -217,7 +219,7 @@ export function createApprovalAuthority(deps: ApprovalAuthorityDeps): ApprovalAu
       remember(id, "human");
       telemetry.count("approvals", { kind, resolution: "human", decision: verdict });
       logger.info(logFields, verdict === "review" ? "approval left to a human (review)" : `approval left to a human (${verdict} not in allowedDecisions)`);
-      const o: ApprovalOutcome = { kind, id, resolution: "human", ...(decision ? { decision } : {}) };
+      const o: ApprovalOutcome = { kind, id, action, resolution: "human", ...(decision ? { decision } : {}) };
       deps.onOutcome?.(o);
       return o;
     }
@@ -226,7 +228,7 @@ export function createApprovalAuthority(deps: ApprovalAuthorityDeps): ApprovalAu
       remember(id, "done");
       telemetry.count("approvals", { kind, resolution, decision: verdict });
       (resolution === "deny" ? logger.warn : logger.info).call(logger, logFields, resolution === "deny" ? "approval denied" : "approval allowed once");
-      const o: ApprovalOutcome = { kind, id, resolution, ...(decision ? { decision } : {}) };
+      const o: ApprovalOutcome = { kind, id, action, resolution, ...(decision ? { decision } : {}) };
       deps.onOutcome?.(o);
       return o;
     } catch (e) {
@@ -236,7 +238,7 @@ export function createApprovalAuthority(deps: ApprovalAuthorityDeps): ApprovalAu
       remember(id, "done");
       telemetry.count("approvals", { kind, resolution: already ? "already_resolved" : "error", decision: verdict });
       (already ? logger.info : logger.error).call(logger, { ...logFields, err: msg }, already ? "approval was already resolved by someone else" : "approval resolve failed");
-      const o: ApprovalOutcome = { kind, id, resolution: "error", error: msg, ...(decision ? { decision } : {}) };
+      const o: ApprovalOutcome = { kind, id, action, resolution: "error", error: msg, ...(decision ? { decision } : {}) };
       deps.onOutcome?.(o);
       return o;
     }

@@ -104,10 +104,14 @@ export function channelOf(payload: Rec, row: Rec | undefined, message?: Rec): st
   const parsed = key ? parseSessionKey(key) : undefined;
   const parts = row && Array.isArray(row.participants) ? row.participants : [];
   const pluginId = parts.length === 1 ? str(asRec(asRec(parts[0])?.identity)?.pluginId) : undefined;
+  const meta = asRec(payload.metadata) ?? (message ? asRec(message.metadata) : undefined);
   const explicit =
     str(oc?.channel) ??
     str(payload.channel) ??
     str(message?.channel) ??
+    str(meta?.originatingChannel) ??
+    str(meta?.provider) ??
+    str(meta?.surface) ??
     str(dc?.channel) ??
     str(row?.lastChannel) ??
     str(origin?.provider) ??
@@ -276,4 +280,20 @@ export function observeSessionTool(payload: unknown, maxBytes: number): Observat
     return { type: "tool_result", action, meta: metaFromRow(row), tool, ...ids };
   }
   return undefined; // "update" and other phases: partial output, decided at "result"
+}
+
+/**
+ * One Gateway event frame → an observation (session.message / session.tool; agent events with
+ * stream "tool" are read like session.tool). Other events give undefined. Throws FrameError for
+ * malformed or oversized frames. Used by the sidecar and by offline replay.
+ */
+export function observeFrame(frame: unknown, maxBytes: number): Observation | undefined {
+  const f = asRec(frame);
+  if (!f) throw new FrameError("malformed", "frame is not an object");
+  const event = str(f.event);
+  if (f.type !== undefined && f.type !== "event") return undefined;
+  if (event === "session.message") return observeSessionMessage(f.payload, maxBytes);
+  if (event === "session.tool") return observeSessionTool(f.payload, maxBytes);
+  if (event === "agent" && asRec(f.payload)?.stream === "tool") return observeSessionTool(f.payload, maxBytes);
+  return undefined;
 }
