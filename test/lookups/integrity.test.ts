@@ -227,3 +227,25 @@ test("interval checks run on their own", async () => {
   for (let i = 0; i < 40 && f.mon.currentDrift().length === 0; i++) await sleep(100);
   assert.ok(f.mon.currentDrift().some((d) => d.kind === "missing"));
 });
+
+test("a running monitor clears its drift when `baseline accept` ran in another process", async () => {
+  const f = fixture();
+  await f.mon.start();
+  appendFileSync(path.join(f.prot, "config.json"), "x");
+  await f.mon.verify();
+  assert.ok(f.mon.currentDrift().length > 0);
+  await sleep(5); // distinct createdAt
+  const cli = createIntegrityMonitor(f.cfg, { env: {}, homedir: () => f.home });
+  await cli.acceptBaseline();
+  const r = await f.mon.verify();
+  assert.equal(r.ok, true, JSON.stringify(r.drift));
+  // A forged baseline (sidecar not matching) does not clear anything.
+  appendFileSync(path.join(f.prot, "config.json"), "y");
+  await f.mon.verify();
+  const b = JSON.parse(readFileSync(f.mon.baselinePath, "utf8"));
+  b.createdAt = new Date(0).toISOString();
+  writeFileSync(f.mon.baselinePath, JSON.stringify(b));
+  const r2 = await f.mon.verify();
+  assert.ok(r2.drift.some((d) => d.kind === "changed"));
+  assert.ok(r2.drift.some((d) => d.kind === "baseline-tampered"));
+});

@@ -350,6 +350,12 @@ export function createIntegrityMonitor(config: ResolvedConfig, deps: IntegrityDe
   async function check(): Promise<DriftReport> {
     const fresh: DriftItem[] = [];
     const b = await loadBaseline(fresh);
+    if (b !== undefined && baseline !== undefined && b.createdAt !== baseline.createdAt && fresh.length === 0) {
+      // A new, correctly sealed baseline on disk: `clawshield baseline accept` ran in another
+      // process. The operator accepted the current state, so the sticky drift ends here.
+      drift.clear();
+      log.info({ baselinePath, createdAt: b.createdAt }, "host integrity: baseline replaced (accepted by an operator), drift cleared");
+    }
     if (b !== undefined) baseline = b;
     if (baseline === undefined) {
       raise("baseline-missing", baselinePath, "no baseline: run `clawshield baseline create`", fresh);
