@@ -174,13 +174,17 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
     return tail;
   };
 
-  const writeLine = (rec: Record<string, unknown>): Record<string, unknown> => {
+  const buildLine = (rec: Record<string, unknown>): { normalized: Record<string, unknown>; line: Buffer } => {
     const chained: Record<string, unknown> = { ...rec, seq: head.seq + 1, prevHash: head.hash };
     // Normalize through JSON first so the hash covers exactly what a reader will parse.
     const normalized = JSON.parse(JSON.stringify(chained)) as Record<string, unknown>;
     delete normalized.hash;
     normalized.hash = recordHash(normalized);
-    const line = Buffer.from(`${JSON.stringify(normalized)}\n`, "utf8");
+    return { normalized, line: Buffer.from(`${JSON.stringify(normalized)}\n`, "utf8") };
+  };
+
+  const writeLine = (rec: Record<string, unknown>, built = buildLine(rec)): Record<string, unknown> => {
+    const { normalized, line } = built;
     writeSync(fd, line);
     size += line.length;
     head = { seq: normalized.seq as number, hash: normalized.hash as string };
@@ -232,9 +236,9 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
         size = actual;
         resync();
       }
-      const estimate = Buffer.byteLength(JSON.stringify(record)) + 200;
-      if (maxBytes > 0 && keep > 0 && size > 0 && size + estimate > maxBytes) rotate();
-      const out = writeLine(record);
+      const built = buildLine(record);
+      if (maxBytes > 0 && keep > 0 && size > 0 && size + built.line.length > maxBytes) rotate();
+      const out = writeLine(record, built);
       if (every > 0 && sinceCheckpoint >= every) checkpoint("periodic");
       return out;
     },
