@@ -3,6 +3,8 @@
 
 import type { ResolvedConfig } from "../config/schema.ts";
 import { createEngine } from "../index.ts";
+import { createIntegrityMonitor } from "../lookups/integrity/index.ts";
+import { createVirusTotalProvider } from "../lookups/virustotal/index.ts";
 import { attachPolicy, checkpointSignerOf, policyEngineOptions } from "../policy/runtime.ts";
 import { createDecisionLog, decisionLogOptionsOf } from "../store/decision-log.ts";
 import { createQuarantine } from "../store/quarantine.ts";
@@ -47,7 +49,15 @@ export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderO
   return attachPolicy(defender, config, { logger, telemetry, ...(decisionLog ? { decisionLog } : {}), ...(quarantine ? { quarantine } : {}) });
 }
 
-/** The VirusTotal and host-integrity providers (wired when their modules land). */
-async function createLookupProviders(_config: ResolvedConfig, _deps: { logger: Logger; telemetry: Telemetry }): Promise<FactProvider[]> {
-  return [];
+/**
+ * The VirusTotal and host-integrity providers. Long-running shells call `defender.start()`, which
+ * starts the integrity monitor (baseline, first check, interval and file watches); VirusTotal is
+ * added only with an API key (without one, the offline URL heuristics still score URLs).
+ */
+async function createLookupProviders(config: ResolvedConfig, deps: { logger: Logger; telemetry: Telemetry }): Promise<FactProvider[]> {
+  const out: FactProvider[] = [];
+  const vt = createVirusTotalProvider(config, deps);
+  if (vt.enabled) out.push(vt);
+  if (config.integrity.enabled) out.push(createIntegrityMonitor(config, deps));
+  return out;
 }

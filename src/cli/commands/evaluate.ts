@@ -30,7 +30,7 @@ export function registerEvaluateCommands(program: Command, ctx: CliContext): voi
     .option("--json", "print the decision as JSON")
     .option("-c, --config <file>", "config file (default ./clawshield.toml, then ./openclaw-rs.toml)")
     .option("--audit-only", "never block: the most severe outcome becomes review")
-    .option("--dry-run", "do not write quarantine records or the decision log")
+    .option("--dry-run", "no quarantine record, no decision log, no lookups (VirusTotal, host integrity)")
     .action(async (file: string | undefined, opts: CommonOpts & { jsonl?: boolean }) => {
       const defender = await open(ctx, opts);
       try {
@@ -56,7 +56,7 @@ export function registerEvaluateCommands(program: Command, ctx: CliContext): voi
     .option("--json", "print the decision as JSON")
     .option("-c, --config <file>", "config file")
     .option("--audit-only", "never block")
-    .option("--dry-run", "do not write quarantine records or the decision log")
+    .option("--dry-run", "no quarantine record, no decision log, no lookups (VirusTotal, host integrity)")
     .action(async (command: string, opts: CommonOpts & { tool: string; channel?: string; session?: string }) => {
       const defender = await open(ctx, opts);
       try {
@@ -75,7 +75,7 @@ export function registerEvaluateCommands(program: Command, ctx: CliContext): voi
     .option("--json", "print the decision as JSON")
     .option("-c, --config <file>", "config file")
     .option("--audit-only", "never block")
-    .option("--dry-run", "do not write quarantine records or the decision log")
+    .option("--dry-run", "no quarantine record, no decision log, no lookups (VirusTotal, host integrity)")
     .action(async (opts: CommonOpts & { toolOutput?: boolean; channel?: string }) => {
       const defender = await open(ctx, opts);
       try {
@@ -88,9 +88,12 @@ export function registerEvaluateCommands(program: Command, ctx: CliContext): voi
     });
 }
 
+/** A ready defender: with evidence and lookups (host integrity checked once), or neither with --dry-run. */
 async function open(ctx: CliContext, opts: CommonOpts): Promise<Defender> {
   const config = ctx.loadConfig({ ...(opts.config ? { config: opts.config } : {}), ...(opts.auditOnly ? { auditOnly: true } : {}) });
-  return buildDefender(config, { evidence: !opts.dryRun });
+  const defender = await buildDefender(config, { evidence: !opts.dryRun, lookups: !opts.dryRun });
+  await defender.start();
+  return defender;
 }
 
 async function decideAndPrint(ctx: CliContext, defender: Defender, action: Action, opts: CommonOpts): Promise<Decision> {
