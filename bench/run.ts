@@ -8,23 +8,18 @@ import { benchEngine } from "./engine/evaluate.bench.ts";
 import { benchScaling } from "./engine/scaling.bench.ts";
 import { benchVard } from "./engine/vard.bench.ts";
 import { fmt, machine, REPO, type Row } from "./lib.ts";
+import { EXTRA_SUITES } from "./suites.ts";
 
 type Suite = (opts: { quick?: boolean }) => Promise<Row[]>;
 
-/** Suites by name; sidecar and plugin suites register themselves in bench/suites.ts. */
-async function suites(): Promise<Record<string, Suite>> {
-  const base: Record<string, Suite> = { engine: benchEngine, scaling: benchScaling, vard: benchVard };
-  try {
-    const extra = (await import("./suites.ts")) as { EXTRA_SUITES?: Record<string, Suite> };
-    return { ...base, ...(extra.EXTRA_SUITES ?? {}) };
-  } catch {
-    return base;
-  }
+/** Suites by name; sidecar and plugin suites are registered in bench/suites.ts. */
+function suites(): Record<string, Suite> {
+  return { engine: benchEngine, scaling: benchScaling, vard: benchVard, ...EXTRA_SUITES };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, json: { type: "string" } } });
-  const all = await suites();
+  const all = suites();
   const names = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(all);
   const rows: Row[] = [];
   for (const name of names) {

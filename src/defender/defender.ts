@@ -7,6 +7,7 @@ import type { Engine } from "../engine/engine.ts";
 import { toDecisionEvent } from "../engine/event.ts";
 import { extractSubjects } from "../engine/action.ts";
 import type { Action, Decision, Finding } from "../engine/types.ts";
+import { peekAttestation } from "../policy/attest.ts";
 import type { DecisionLog } from "../store/decision-log.ts";
 import type { Quarantine } from "../store/quarantine.ts";
 import { noTelemetry, silentLogger, type FactProvider, type Logger, type Telemetry } from "./types.ts";
@@ -95,6 +96,8 @@ export function createDefender(deps: DefenderDeps): Defender {
     async evaluate(action, opts = {}) {
       const facts = await collectFacts(action, opts.signal);
       let decision = engine.evaluate(action, { findings: [...(opts.findings ?? []), ...facts], tags: opts.tags ?? [] });
+      const attestation = peekAttestation()?.digest;
+      if (attestation !== undefined) decision = { ...decision, attestation };
       telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
       telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
       if (decision.action === "block" && deps.quarantine) {

@@ -126,6 +126,8 @@ export interface Decision {
   readonly source: "clawshield";
   readonly version: string;
   readonly policyVersion?: string;
+  /** Digest of ClawShield's own installed files (self-attestation), once computed. */
+  readonly attestation?: string;
   readonly timing: DecisionTiming;
 }
 
