@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { autoResolveApprovals, connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
 import type { FakeLlmHandle, GatewayHandle, OperatorClient } from "./harness/index.ts";
 import { startTestSidecar, testConfig, waitFor, type TestSidecar } from "../gateway/helpers.ts";
+import { runDoctor } from "../../src/cli/commands/doctor.ts";
 
 const ALL_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 
@@ -103,6 +104,17 @@ describe("approval authority on a real OpenClaw gateway (exec ask mode)", { time
       await human.close();
       human = undefined;
     }
+  });
+
+  test("doctor: exec ask mode on and scopes granted; the plugin is reported missing", { timeout: 60_000 }, async () => {
+    const report = await runDoctor(sc!.config, { timeoutMs: 20_000, require: "any" });
+    const by = Object.fromEntries(report.checks.map((c) => [c.id, c]));
+    assert.equal(by.scopes?.ok, true);
+    assert.equal(by.exec_ask?.ok, true, by.exec_ask?.summary);
+    assert.equal(by.plugin?.ok, false);
+    assert.match(by.plugin?.fix ?? "", /plugins/);
+    assert.equal(report.ok, true);
+    assert.equal((await runDoctor(sc!.config, { timeoutMs: 20_000, require: "both" })).ok, false);
   });
 
   test("with the sidecar stopped the exec is denied at once (fails closed)", { timeout: 90_000 }, async () => {

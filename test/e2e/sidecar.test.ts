@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
 import type { FakeLlmHandle, GatewayHandle, OperatorClient } from "./harness/index.ts";
 import { startTestSidecar, testConfig, waitFor, type TestSidecar } from "../gateway/helpers.ts";
+import { runDoctor } from "../../src/cli/commands/doctor.ts";
 
 const SENDER_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 
@@ -81,6 +82,15 @@ describe("sidecar observation on a real OpenClaw gateway", { timeout: 300_000 },
     const call = await waitFor(() => sc!.rec.observed.find((r) => r.o.type === "tool_start" && r.o.action.context.sessionKey === "agent:main:cs-observe-bad"), 10_000, "tool decision");
     assert.equal(call.d.action, "block");
     assert.ok(call.d.reasons.length > 0);
+  });
+
+  test("doctor: exec mode full is reported with the exact fix", { timeout: 60_000 }, async () => {
+    const report = await runDoctor(sc!.config, { timeoutMs: 20_000, require: "any" });
+    const ask = report.checks.find((c) => c.id === "exec_ask");
+    assert.equal(ask?.ok, false);
+    assert.match(ask?.summary ?? "", /"full"/);
+    assert.match(ask?.fix ?? "", /"mode": "ask"/);
+    assert.equal(report.ok, false);
   });
 
   test("reconnects by itself after a gateway restart and decides on new traffic", { timeout: 150_000 }, async () => {
