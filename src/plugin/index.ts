@@ -1,0 +1,62 @@
+// The ClawShield OpenClaw plugin (entry named by package.json "openclaw.extensions"; manifest:
+// openclaw.plugin.json at the package root). A plain default-export object, which is what
+// `definePluginEntry` returns, so nothing is imported from openclaw at run time.
+//
+// register() is synchronous and idempotent (OpenClaw runs it several times): it loads the config
+// (same loader, engine and rules as the CLI and the sidecar), starts the engine once per process in
+// the background, and registers the hooks. Hook handlers await the engine (bounded) and fail closed.
+
+import { DEFAULT_EXEC_LIKE_TOOLS, type PluginConfig } from "../config/sections/plugin.ts";
+import { createHookHandlers } from "./hooks.ts";
+import { adaptLogger, ensureRuntime, startRuntime } from "./runtime.ts";
+import type { OpenClawPluginApiLike, PluginEntry } from "./types.ts";
+
+export const PLUGIN_ID = "clawshield";
+/** Runs before other plugins' before_tool_call handlers (higher runs first): a block is terminal. */
+export const HOOK_PRIORITY = 10_000;
+
+/** [plugin] defaults, used while the config is unavailable (the hooks then fail closed anyway). */
+const FALLBACK_PLUGIN_CONFIG: PluginConfig = {
+  review_mode: "approval",
+  approval_timeout_ms: 120_000,
+  ready_timeout_ms: 10_000,
+  scan_inbound: true,
+  scan_tool_results: true,
+  taint_policy: "block-exec",
+  taint_ttl_secs: 3600,
+  taint_max_sessions: 10_000,
+  exec_like_tools: DEFAULT_EXEC_LIKE_TOOLS,
+};
+
+const registered = new WeakSet<object>();
+
+export function register(api: OpenClawPluginApiLike): void {
+  if (registered.has(api)) return;
+  registered.add(api);
+  const logger = adaptLogger(api.logger);
+  // Metadata-only loads (discovery, CLI metadata, setup) get the hooks but start no engine.
+  const full = api.registrationMode === undefined || api.registrationMode === "full";
+  const state = ensureRuntime(api.pluginConfig, logger, { start: full });
+  const handlers = createHookHandlers({
+    runtime: () => startRuntime(state, logger),
+    readyRuntime: () => state.ready,
+    pluginConfig: () => state.setup?.config.plugin ?? FALLBACK_PLUGIN_CONFIG,
+    taint: state.taint,
+    stats: state.stats,
+    logger,
+  });
+  api.on("before_tool_call", handlers.beforeToolCall, { priority: HOOK_PRIORITY });
+  api.on("after_tool_call", handlers.afterToolCall, { priority: HOOK_PRIORITY });
+  api.on("message_received", handlers.messageReceived, { priority: HOOK_PRIORITY });
+  api.on("tool_result_persist", handlers.toolResultPersist, { priority: HOOK_PRIORITY });
+}
+
+const entry: PluginEntry = {
+  id: PLUGIN_ID,
+  name: "ClawShield",
+  description: "Security defender: blocks malicious tool calls (exec, files, browser, messages…), asks a human on review, and taints sessions that received a prompt injection.",
+  register,
+};
+
+export default entry;
+export { pluginStats, resetPluginState, processState } from "./runtime.ts";
