@@ -83,6 +83,9 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   const idleWaiters: (() => void)[] = [];
   let running = 0;
   let stopped = false;
+  // Cached decisions belong to the engine (policy) that made them: a hot-reloaded engine
+  // (Defender.replaceEngine, signed policy) empties the cache.
+  let cacheEngine = defender.engine;
 
   const report = (): void => {
     telemetry.gauge("queue_depth", sched.pending);
@@ -189,7 +192,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
       logger.error({ err: e, actionId: item.action.id }, "evaluation failed");
       decision = failDecision(item.action, "runtime_error", (e as Error).message);
     }
-    if (!failed && item.members.length === 1 && carrier.signature !== "") cache.set(carrier.signature, decision);
+    if (!failed && item.members.length === 1 && carrier.signature !== "" && defender.engine === cacheEngine) cache.set(carrier.signature, decision);
     for (const m of item.members) {
       const own = m === carrier ? decision : { ...decision, id: m.action.id, tags: [...decision.tags, `merged_into:${item.action.id}`] };
       if (m.settled) {
@@ -233,6 +236,11 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
           const ignored = isIgnoredActivation(action, activation);
           const signature = contentSignature(action, ignored ? { activation: "ignored" } : {});
           (m as { signature: string }).signature = signature;
+          if (defender.engine !== cacheEngine) {
+            cacheEngine = defender.engine;
+            cache.clear();
+            logger.info("engine replaced: idempotency cache cleared");
+          }
           const hit = cache.get(signature);
           if (hit) {
             telemetry.count("idempotency_hits");

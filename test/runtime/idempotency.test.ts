@@ -101,4 +101,18 @@ describe("pipeline idempotency", () => {
     assert.equal(def.evaluated.length, 2);
     await p.stop();
   });
+
+  it("a replaced engine (policy hot reload) empties the cache", async () => {
+    const cfg = config();
+    const def = await fakeDefender(cfg);
+    let engine = def.engine;
+    const swapping = Object.defineProperty(Object.create(def) as typeof def, "engine", { get: () => engine });
+    const p = createPipeline({ config: cfg, defender: swapping });
+    await p.submit(parseAction({ text: "hello" }));
+    assert.ok((await p.submit(parseAction({ text: "hello" }))).tags.includes("idempotency_hit"));
+    engine = { ...engine };
+    assert.ok(!(await p.submit(parseAction({ text: "hello" }))).tags.includes("idempotency_hit"));
+    assert.equal(def.evaluated.length, 2);
+    await p.stop();
+  });
 });

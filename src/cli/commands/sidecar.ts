@@ -115,7 +115,7 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
       } catch (e) {
         throw new ClawShieldError(ErrorCode.CONFIG_INVALID, `cannot listen on ${opts.host ?? config.server.host}:${opts.port ?? config.server.port}: ${(e as Error).message}. Fix: pick a free port (server.port, --port) or stop the other process.`, {}, e);
       }
-      // Stopped first: no new requests while the rest shuts down.
+      // Stopped right after the sidecar (cleanups run in reverse): no new requests while the pipeline drains.
       const s = server;
       cleanups.push(() => s.close());
       logger.info({ url: http.url, endpoints: ["/healthz", "/readyz", "/metrics", "POST /v1/evaluate", "GET /v1/decisions/stream"] }, `HTTP API listening on ${http.url}`);
