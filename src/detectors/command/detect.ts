@@ -10,6 +10,7 @@ import type { SecurityConfig } from "../../config/schema.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
+import { requiredLiteral } from "../injection/prefilter.ts";
 import { INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
@@ -90,7 +91,7 @@ export interface CommandDetectorOptions {
 }
 
 export function createCommandDetector(security: SecurityConfig, shell?: ShellParser): Detector {
-  const user = security.blocked_command_patterns.map(compileUserPattern);
+  const user = security.blocked_command_patterns.map((src) => ({ re: compileUserPattern(src), pre: requiredLiteral(src), short: shortLiterals(src) }));
   const exact = new Set(security.allowed_commands.map((c) => c.trim()));
   const hashes = new Set(security.allowed_command_hashes.map((h) => h.trim().toLowerCase()));
   const prefixes = security.allowed_command_prefixes;
@@ -106,9 +107,16 @@ export function createCommandDetector(security: SecurityConfig, shell?: ShellPar
           if (exact.has(trimmed) || (hashes.size > 0 && hashes.has(createHash("sha256").update(trimmed).digest("hex")))) continue;
           const walk = walkCommand(cmd, shell);
           for (const h of analyze(cmd, walk)) out.push(toFinding(h, s, cmd));
+          // RE2JS is linear but slow on long inputs: skip patterns whose required literal is absent,
+          // and match at most MAX_USER_PATTERN_CHARS (longer lines are flagged oversized anyway).
+          const hay = cmd.length > MAX_USER_PATTERN_CHARS ? cmd.slice(0, MAX_USER_PATTERN_CHARS) : cmd;
+          let lower: string | undefined;
           user.forEach((p, i) => {
-            const m = p.find(cmd);
-            if (m) out.push({ ruleId: `cmd.user.${i}`, category: "command/user-rule", score: USER_BLOCKED_PATTERN_SCORE, tag: "blocked_command_pattern", message: `matched security.blocked_command_patterns[${i}] \`${p.source}\`. Remove or adjust the pattern if this command is expected.`, evidence: { field: s.field, start: m[0], end: m[1], excerpt: excerpt(cmd, m[0], m[1]) } });
+            const lit = p.pre.literal;
+            if (lit !== undefined && !(p.pre.caseInsensitive ? (lower ??= hay.toLowerCase()) : hay).includes(lit)) return;
+            if (lit === undefined && p.short !== undefined && !(lower ??= hay.toLowerCase()).includes(p.short)) return;
+            const m = p.re.find(hay);
+            if (m) out.push({ ruleId: `cmd.user.${i}`, category: "command/user-rule", score: USER_BLOCKED_PATTERN_SCORE, tag: "blocked_command_pattern", message: `matched security.blocked_command_patterns[${i}] \`${p.re.source}\`. Remove or adjust the pattern if this command is expected.`, evidence: { field: s.field, start: m[0], end: m[1], excerpt: excerpt(cmd, m[0], m[1]) } });
           });
           if (unlistedScore > 0 && prefixes.length > 0) {
             const unlisted = firstUnlisted(walk, prefixes);
@@ -127,6 +135,58 @@ export function createCommandDetector(security: SecurityConfig, shell?: ShellPar
       return out;
     },
   };
+}
+
+/** Characters of a command line the operator's RE2 patterns are matched against. */
+export const MAX_USER_PATTERN_CHARS = 64 * 1024;
+
+/**
+ * A lower-cased literal of >= 2 letters/digits that every match of an RE2 pattern contains, for
+ * patterns without alternation or groups; undefined when none is certain. Used only as a skip
+ * test (absent literal ⇒ no match), so it must be conservative.
+ */
+export function shortLiterals(source: string): string | undefined {
+  let src = source;
+  const flags = /^\(\?([a-z]+)\)/.exec(src);
+  if (flags) {
+    if (/[^ismU]/.test(flags[1] ?? "")) return undefined;
+    src = src.slice(flags[0].length);
+  }
+  if (/[|()]/.test(src.replace(/\\./g, ""))) return undefined;
+  let best = "";
+  let cur = "";
+  const flush = (): void => {
+    if (cur.length > best.length) best = cur;
+    cur = "";
+  };
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    const next = src[i + 1] ?? "";
+    if (ch === "\\") {
+      flush();
+      i++;
+      continue;
+    }
+    if (ch === "[") {
+      flush();
+      const close = src.indexOf("]", i + 2);
+      if (close < 0) return undefined;
+      i = close;
+      continue;
+    }
+    if (/[A-Za-z0-9]/.test(ch)) {
+      if (next === "?" || next === "*" || next === "{") {
+        flush();
+        continue;
+      }
+      cur += ch;
+      if (next === "+") flush();
+      continue;
+    }
+    flush();
+  }
+  flush();
+  return best.length >= 2 ? best.toLowerCase() : undefined;
 }
 
 /** Cheap gate for text fields: only shell-looking strings are parsed. */
@@ -583,6 +643,11 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (/\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
   if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p["'\s\]),]/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (!hits.some((h) => h.rule === RULES.pipeToShell)) {
+    // Backstop for what the walk did not structure (error regions, text past the analysed window).
+    const m = /\b(?:curl|wget)\b[^|;&\n]{0,400}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/\S*\/)?(?:ba|z|da|k)?sh\b/.exec(text);
+    if (m) hits.push({ rule: RULES.pipeToShell, ...(spanCmd(cmds, m.index) ?? {}) });
+  }
   if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");

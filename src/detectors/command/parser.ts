@@ -8,8 +8,15 @@ import { Language, Parser, type Tree } from "web-tree-sitter";
 
 /** A loaded, reusable bash parser. `parse` never throws: it returns undefined on failure. */
 export interface ShellParser {
-  parse(text: string): Tree | undefined;
+  /**
+   * Parses `text`; undefined when the parser failed or ran past `budgetMs` (a safety net for
+   * grammar corner cases that parse in super-linear time; callers then tokenize instead).
+   */
+  parse(text: string, budgetMs?: number): Tree | undefined;
 }
+
+/** Default per-parse time budget (ms). Ordinary commands parse in well under 1 ms. */
+export const PARSE_BUDGET_MS = 15;
 
 let loading: Promise<ShellParser> | undefined;
 
@@ -26,9 +33,10 @@ async function load(): Promise<ShellParser> {
   const parser = new Parser();
   parser.setLanguage(lang);
   return {
-    parse(text: string): Tree | undefined {
+    parse(text: string, budgetMs = PARSE_BUDGET_MS): Tree | undefined {
       try {
-        return parser.parse(text) ?? undefined;
+        const deadline = performance.now() + budgetMs;
+        return parser.parse(text, null, { progressCallback: () => performance.now() > deadline }) ?? undefined;
       } catch {
         // A WASM failure (e.g. out of memory on a pathological input) must not turn into an
         // exception in the detector: the caller falls back to tokenizing.

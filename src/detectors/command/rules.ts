@@ -89,7 +89,7 @@ export const RULES = {
   ansiC: R("cmd.obfuscation.ansi-c-name", "obfuscation", 50, "obfuscation", "hides a command name in an ANSI-C escape string ($'\\x63\\x75…')"),
   // parse quality
   unparsable: R("cmd.parse.unparsable", "parse", 10, "unparsable_command", "could not be parsed as a shell command line; it was scored from its tokens"),
-  oversized: R("cmd.parse.oversized", "parse", 10, "oversized_payload", "command line is too long or too deeply nested to analyse fully; only part of it was parsed"),
+  oversized: R("cmd.parse.oversized", "parse", 25, "oversized_payload", "command line is too long or too deeply nested to analyse fully; only part of it was parsed"),
   // allow-list
   notAllowlisted: R("cmd.allowlist.not-allowlisted", "allowlist", 0, "not_in_allowlist", "a command in this line is outside security.allowed_command_prefixes"),
 } as const satisfies Record<string, CommandRule>;

@@ -10,13 +10,25 @@
 
 import type { Tree, TreeCursor } from "web-tree-sitter";
 import { baseName, canonicalName, decodeAnsiC, INTERPRETERS, SHELLS, unquote, WRAPPERS, type Vars } from "./normalize.ts";
-import type { ShellParser } from "./parser.ts";
+import { PARSE_BUDGET_MS, type ShellParser } from "./parser.ts";
 
-export const MAX_PARSE_CHARS = 64 * 1024;
-export const MAX_NODES = 20_000;
+export const MAX_PARSE_CHARS = 16 * 1024;
+export const MAX_NODES = 8_000;
 export const MAX_TREE_DEPTH = 200;
 export const MAX_REPARSE_DEPTH = 4;
-export const MAX_CMDS = 2_000;
+export const MAX_CMDS = 4096;
+/** Words longer than this are analysed by their first part only (text rules still see all of it). */
+export const MAX_WORD_CHARS = 8 * 1024;
+/** Pipeline stages remembered as a command's upstream. */
+export const MAX_UPSTREAM = 8;
+/** Characters the linear fallback tokenizer covers (beyond the parsed window). */
+export const MAX_FALLBACK_CHARS = 1024 * 1024;
+/** Pipes parsed by tree-sitter per string (the rest is tokenized). */
+export const MAX_PIPES = 48;
+/** Total parse time budget for one command line, nested re-parses included (ms). */
+export const WALK_BUDGET_MS = 30;
+/** Characters of a command's own text kept (for name-obfuscation checks and evidence). */
+const MAX_TEXT_CHARS = 2 * 1024;
 
 export interface Redirect {
   /** "<", ">", ">>", "<>", "&>", ">&", "<&", "<<", "<<<". */
@@ -69,6 +81,8 @@ export interface WalkResult {
   fallback: boolean;
   /** Some part was not walked (too long, too deep, too many nodes). */
   truncated: boolean;
+  /** Keys of commands already recorded (duplicate suppression). */
+  readonly seen: Set<string>;
   /** Function definitions whose name is also used as a command in their own body (fork bombs). */
   recursiveFunctions: number;
 }
@@ -82,13 +96,13 @@ interface Ctx {
   /** When set, spans of new commands are this (top-level) span instead of their own. */
   readonly span: readonly [number, number] | undefined;
   readonly parser: ShellParser | undefined;
-  budget: { nodes: number };
+  budget: { nodes: number; started: number };
 }
 
 /** Walks a command line. Never throws on any input. */
 export function walkCommand(text: string, parser: ShellParser | undefined): WalkResult {
-  const res: WalkResult = { cmds: [], vars: new Map(), errors: 0, nodes: 0, fallback: false, truncated: false, recursiveFunctions: 0 };
-  const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0 } };
+  const res: WalkResult = { cmds: [], seen: new Set(), vars: new Map(), errors: 0, nodes: 0, fallback: false, truncated: false, recursiveFunctions: 0 };
+  const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0, started: performance.now() } };
   if (text.length <= 2048 && SIMPLE_LINE.test(text)) {
     // Fast path, exact for this alphabet: no quotes, escapes, expansions, operators, globs that
     // change word boundaries, comments or newlines, so bash would see exactly the
@@ -108,13 +122,32 @@ const SIMPLE_LINE = /^[A-Za-z0-9 \t._/=:,+@%^~-]*$/;
 function parseInto(ctx: Ctx, text: string): Cmd[] {
   const before = ctx.res.cmds.length;
   let src = text;
+  let rest: string | undefined;
   if (src.length > MAX_PARSE_CHARS) {
-    src = src.slice(0, MAX_PARSE_CHARS);
+    // Cut at a line/statement boundary near the limit when there is one; the rest is tokenized.
+    let cut = MAX_PARSE_CHARS;
+    const nl = src.lastIndexOf("\n", cut);
+    if (nl > cut / 2) cut = nl + 1;
+    rest = src.slice(cut);
+    src = src.slice(0, cut);
     ctx.res.truncated = true;
   }
-  const tree: Tree | undefined = ctx.parser?.parse(src);
+  // tree-sitter-bash parses long pipelines in super-linear time: parse up to MAX_PIPES pipes and
+  // tokenize the rest (linear), so every command is still seen.
+  let pipes = 0;
+  for (let i = src.indexOf("|"); i >= 0; i = src.indexOf("|", i + 1)) {
+    if (++pipes > MAX_PIPES) {
+      rest = src.slice(i) + (rest ?? "");
+      src = src.slice(0, i);
+      ctx.res.truncated = true;
+      break;
+    }
+  }
+  const budgetLeft = WALK_BUDGET_MS - (performance.now() - ctx.budget.started);
+  const tree: Tree | undefined = budgetLeft > 1 ? ctx.parser?.parse(src, Math.min(budgetLeft, PARSE_BUDGET_MS)) : undefined;
   if (tree === undefined) {
     if (ctx.depth === 0) ctx.res.fallback = true;
+    if (ctx.parser !== undefined && budgetLeft <= 1) ctx.res.truncated = true;
     fallbackTokenize({ ...ctx, src }, src);
   } else {
     const c = tree.walk();
@@ -126,6 +159,7 @@ function parseInto(ctx: Ctx, text: string): Cmd[] {
       tree.delete();
     }
   }
+  if (rest !== undefined) fallbackTokenize({ ...ctx, src: rest, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, rest, text.length - rest.length);
   return ctx.res.cmds.slice(before);
 }
 
@@ -151,7 +185,7 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
     if (ctx.depth === 0) res.errors++;
     // Inside an error node the words are often still commands: tokenize its text.
     if (type === "ERROR") {
-      const t = ctx.src.slice(c.startIndex, c.endIndex);
+      const t = ctx.src.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + MAX_PARSE_CHARS));
       if (/\s/.test(t) || t.length > 1) fallbackTokenize({ ...ctx, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, t, c.startIndex);
     }
     return;
@@ -167,8 +201,9 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
       do {
         if (!c.nodeIsNamed) continue;
         const before = res.cmds.length;
-        visit(ctx, c, level + 1, up.slice());
+        visit(ctx, c, level + 1, up.slice(-MAX_UPSTREAM));
         for (let i = before; i < res.cmds.length; i++) up.push(res.cmds[i]!);
+        if (up.length > 4 * MAX_UPSTREAM) up.splice(0, up.length - MAX_UPSTREAM);
       } while (c.gotoNextSibling());
       c.gotoParent();
       return;
@@ -189,7 +224,7 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
           // heredoc_redirect may contain the rest of the pipeline (`cat <<EOF | sh`): read the
           // body first so the piped commands see it.
           if (c.gotoFirstChild()) {
-            do if ((c.nodeType as string) === "heredoc_body") heredoc = ctx.src.slice(c.startIndex, c.endIndex);
+            do if ((c.nodeType as string) === "heredoc_body") heredoc = ctx.src.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + MAX_PARSE_CHARS));
             while (c.gotoNextSibling());
             c.gotoParent();
           }
@@ -248,10 +283,17 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
 
 const REDIRECT_OP = /^\s*(?:\d+|\{\w+\})?\s*(&>>|&>|>>|<>|>&|<&|>\||<<<|<<-?|<|>)/;
 
+/** The source text of the cursor's node, capped at MAX_WORD_CHARS. */
+function nodeText(ctx: Ctx, c: TreeCursor): string {
+  const s = c.startIndex;
+  if (c.endIndex - s > MAX_WORD_CHARS) ctx.res.truncated = true;
+  return ctx.src.slice(s, Math.min(c.endIndex, s + MAX_WORD_CHARS));
+}
+
 function readRedirect(ctx: Ctx, c: TreeCursor): Redirect | undefined {
   const t = c.nodeType;
   if (t !== "file_redirect" && t !== "herestring_redirect") return undefined;
-  const text = ctx.src.slice(c.startIndex, c.endIndex);
+  const text = nodeText(ctx, c);
   const m = REDIRECT_OP.exec(text);
   const op = t === "herestring_redirect" ? "<<<" : (m?.[1] ?? ">");
   const target = unquote(text.slice(m ? m[0].length : 0).trim(), ctx.res.vars);
@@ -259,7 +301,7 @@ function readRedirect(ctx: Ctx, c: TreeCursor): Redirect | undefined {
 }
 
 function readAssignment(ctx: Ctx, c: TreeCursor, vars: Map<string, string>): [string, string] | undefined {
-  const text = ctx.src.slice(c.startIndex, c.endIndex);
+  const text = nodeText(ctx, c);
   const eq = text.indexOf("=");
   if (eq <= 0) return undefined;
   const name = text.slice(0, eq).replace(/\+$/, "");
@@ -285,11 +327,11 @@ function visitCommand(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream
         if (kv) env.push(kv);
         visitChildren(ctx, c, level + 1, []);
       } else if (field === "name" || field === "argument") {
-        words.push(unquote(ctx.src.slice(c.startIndex, c.endIndex), res.vars));
+        if (words.length < 256) words.push(unquote(nodeText(ctx, c), res.vars));
         // Substitutions inside the word run first, as their own commands.
         if (c.nodeType !== "word") visitChildren({ ...ctx, origin: ctx.origin === "top" ? "subst" : ctx.origin }, c, level + 1, []);
       } else if (t === "herestring_redirect") {
-        const text = ctx.src.slice(c.startIndex, c.endIndex).replace(/^\s*\d*<<<\s*/, "");
+        const text = nodeText(ctx, c).replace(/^\s*\d*<<<\s*/, "");
         stdinText = unquote(text, res.vars);
         redirects.push({ op: "<<<", target: "" });
         visitChildren(ctx, c, level + 1, []);
@@ -357,6 +399,12 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     }
   }
   const rest = words.slice(i);
+  // Identical repeated commands (padding) are analysed once, so they cannot push the real one past MAX_CMDS.
+  if (res.cmds.length > 64 && upstream.length === 0 && stdinText === undefined && redirects.length === 0) {
+    const key = `${ctx.depth}\u0000${privileged ? 1 : 0}\u0000${words.join("\u0000")}`;
+    if (res.seen.has(key)) return undefined;
+    if (res.seen.size < 8192) res.seen.add(key);
+  }
   const span: [number, number] = ctx.span ? [ctx.span[0], ctx.span[1]] : [start, end];
   // `sudo -i` / `sudo -s` / `sudo su` / bare `su`: an interactive root shell.
   let nameWord = rest[0];
@@ -379,7 +427,7 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     depth: ctx.depth,
     start: span[0],
     end: span[1],
-    text: ctx.src.slice(start, end),
+    text: ctx.src.slice(start, Math.min(end, start + MAX_TEXT_CHARS)),
   };
   if (stdinText !== undefined) cmd.stdinText = stdinText;
   res.cmds.push(cmd);
@@ -565,19 +613,21 @@ export function shellStringsInCode(code: string): string[] {
 
 // ---- Fallback: no parser, or an ERROR region ----
 
-const FALLBACK_SPLIT = /\s*(?:\|\||&&|;;|[;|&\n`]|\$\(|<\(|>\(|\))\s*/;
+const FALLBACK_SPLIT = /\s*(?:\|\||&&|;;|[;|&\n`]|\$\(|<\(|>\(|\))\s*/g;
 
 /** Splits on shell operators and tokenizes each segment on whitespace (quotes respected roughly). */
 function fallbackTokenize(ctx: Ctx, text: string, offset = 0): void {
   let pos = 0;
   const up: Cmd[] = [];
-  const limit = Math.min(text.length, MAX_PARSE_CHARS);
+  const limit = Math.min(text.length, MAX_FALLBACK_CHARS);
   let segments = 0;
+  const src = limit < text.length ? text.slice(0, limit) : text;
   while (pos < limit && ctx.res.cmds.length < MAX_CMDS && segments++ < 4096) {
-    const rest = text.slice(pos, limit);
-    const m = FALLBACK_SPLIT.exec(rest);
-    const segEnd = m ? pos + m.index : limit;
-    const seg = text.slice(pos, segEnd);
+    FALLBACK_SPLIT.lastIndex = pos;
+    let m = FALLBACK_SPLIT.exec(src);
+    if (m && m[0].length === 0) m = null;
+    const segEnd = m ? m.index : limit;
+    const seg = src.slice(pos, Math.min(segEnd, pos + MAX_WORD_CHARS));
     const words = tokenize(seg, ctx.res.vars);
     const piped = m !== null && m[0].trim() === "|";
     if (words.length > 0) {
@@ -598,12 +648,14 @@ function fallbackTokenize(ctx: Ctx, text: string, offset = 0): void {
           redirects.push({ op: r[2]!, target });
         } else argv.push(words[k]!);
       }
-      const cmd = addCommand({ ...ctx, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, argv, env, redirects, undefined, up.slice(), offset + pos, offset + segEnd);
+      const cmd = addCommand({ ...ctx, origin: ctx.origin === "top" ? "fallback" : ctx.origin }, argv, env, redirects, undefined, up.slice(-MAX_UPSTREAM), offset + pos, offset + segEnd);
       if (cmd) up.push(cmd);
+      if (up.length > 4 * MAX_UPSTREAM) up.splice(0, up.length - MAX_UPSTREAM);
     }
     if (!piped) up.length = 0;
     if (!m) break;
     pos = segEnd + Math.max(1, m[0].length);
+    if (segEnd >= limit) break;
   }
 }
 
