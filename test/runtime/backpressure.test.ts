@@ -75,13 +75,11 @@ describe("timeout", () => {
     const tel = recordingTelemetry();
     const log = recordingLogger();
     const p = createPipeline({ config: cfg, defender, telemetry: tel, logger: log });
-    const t0 = performance.now();
     const d = await p.submit(parseAction({ id: "t1", url: "https://bad.example/payload" }));
-    const took = performance.now() - t0;
+    assert.equal(finished, 0, "answered before the slow lookup finished");
     assert.equal(d.id, "t1");
     assert.equal(d.action, "review");
     assert.ok(d.tags.includes("timeout"));
-    assert.ok(took < 350, `answered in time (${took.toFixed(0)} ms)`);
     assert.equal(tel.total("fail_mode", { reason: "timeout", action: "review" }), 1);
     await p.stop(); // waits for the late evaluation
     assert.equal(finished, 1);
@@ -106,10 +104,9 @@ describe("timeout", () => {
     const p = createPipeline({ config: cfg, defender: def });
     const busy = p.submit(parseAction({ id: "busy", text: "slow" }));
     await sleep(5);
-    const t0 = performance.now();
     const waiting = await p.submit(parseAction({ id: "waiting", text: "other session", sessionKey: "agent:main:x:dm:1" }));
-    assert.ok(performance.now() - t0 < 250);
     assert.ok(waiting.tags.includes("timeout"));
+    assert.deepEqual(def.evaluated.map((e) => e.action.id), ["busy"], "answered while still waiting for the only worker");
     assert.ok((await busy).tags.includes("timeout"));
     await p.stop();
     assert.deepEqual(def.evaluated.map((e) => e.action.id), ["busy", "waiting"], "the waiting action is still evaluated late");
@@ -120,7 +117,8 @@ describe("timeout", () => {
     const def = await fakeDefender(cfg, { delayMs: () => 150 });
     const p = createPipeline({ config: cfg, defender: def });
     assert.ok((await p.submit(parseAction({ text: "x" }))).tags.includes("timeout"));
-    await sleep(100);
+    assert.equal(p.cache.size, 0, "the timeout answer is not cached");
+    for (let i = 0; i < 200 && p.cache.size === 0; i++) await sleep(10);
     // The late evaluation finished and was cached; it is a real decision, not the timeout answer.
     const again = await p.submit(parseAction({ text: "x" }));
     assert.ok(!again.tags.includes("timeout"));

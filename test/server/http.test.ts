@@ -175,13 +175,13 @@ function readEvents(url: string, want: number, headers: Record<string, string> =
 
 describe("real loopback requests", () => {
   it("serves /healthz on a socket and streams decisions as security.decision SSE events", async () => {
-    const { server } = await setup();
+    const { server, hub } = await setup();
     const { url } = await server.listen();
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
     const got = readEvents(`${url}/v1/decisions/stream`, 2);
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 500 && hub.subscribers === 0; i++) await new Promise((r) => setTimeout(r, 10));
     const post = (body: unknown) => fetch(`${url}/v1/evaluate`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     await post({ id: "s1", command: "rm -rf /", tool: "exec", sessionKey: "agent:main:discord:group:g1", channel: "discord", wasMentioned: true });
     await post({ id: "s2", command: "rm -rf /", tool: "exec", sessionKey: "agent:main:discord:group:g1", channel: "discord", wasMentioned: true }); // idempotency hit: made by the pipeline
