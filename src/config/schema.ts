@@ -88,7 +88,7 @@ export const securitySection: SectionSpec = {
   signed_policy_signature: rust(f.path(undefined, "Detached Ed25519 signature of the bundle (base64 or hex, 64 bytes).", { env: ["SIGNED_POLICY_SIGNATURE"] })),
   signed_policy_public_key: rust(f.str(undefined, "Trusted Ed25519 public key (base64 or hex, 32 bytes).", { env: ["SIGNED_POLICY_PUBLIC_KEY"] })),
   scoring: f.enumOf(["clawshield", "compat"], "clawshield", "clawshield: full detectors; compat: reproduce the Rust runtime's scores exactly (first prompt/command field only)."),
-  disabled_rules: f.strList([], "Rule ids to suppress (e.g. \"cmd.sudo\"); a suppressed finding is dropped and counted."),
+  disabled_rules: f.strList([], "Rule ids to suppress (e.g. \"cmd.privesc.sudo\"); a suppressed finding is dropped and counted."),
   allowed_commands: f.strList([], "Exact commands (after whitespace trim) that are always allowed by the command detector."),
   allowed_command_hashes: f.strList([], "SHA-256 (hex) of exact commands always allowed by the command detector."),
   unlisted_command_score: f.int(0, "Points for a command with a segment outside allowed_command_prefixes (compat scoring uses 20).", 0, 100),
