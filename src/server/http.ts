@@ -5,7 +5,7 @@
 //   POST /v1/evaluate          Action JSON → Decision JSON (through the runtime pipeline)
 //   GET  /v1/decisions/stream  Server-Sent Events: one `security.decision` event per decision
 // Bound beyond loopback, server.token is required (startup refuses otherwise); when a token is
-// set, /v1/* and /metrics need `Authorization: Bearer <token>`.
+// set, every route except /healthz and /readyz needs `Authorization: Bearer <token>`.
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ServerResponse } from "node:http";
@@ -57,6 +57,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const SSE_MAX_BUFFERED = 1024 * 1024;
+/** Routes open without the bearer token (liveness and readiness probes). */
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(["/healthz", "/readyz"]);
 
 function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
@@ -122,9 +124,13 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     void reply.code(status).send({ error: { code: status < 500 ? ErrorCode.INPUT_INVALID : "internal", message } });
   });
 
+  // Default deny: with a token, every route except the two probes needs it. Decided on the matched
+  // route pattern, never on the raw URL (a percent-encoded path like /%761/evaluate matches the
+  // /v1/evaluate route but not a "/v1/" prefix test).
   app.addHook("onRequest", async (req, reply) => {
-    const needsAuth = req.url.startsWith("/v1/") || req.url === "/metrics" || req.url.startsWith("/metrics?");
-    if (!needsAuth || tokenDigest === undefined) return;
+    if (tokenDigest === undefined) return;
+    const route = req.routeOptions.url;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
     const h = req.headers.authorization ?? "";
     const m = /^Bearer\s+(.+)$/i.exec(h);
     if (!m || !timingSafeEqual(digest(m[1]!.trim()), tokenDigest)) {

@@ -122,6 +122,17 @@ describe("auth", () => {
     assert.equal((await server.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
     assert.equal((await server.app.inject({ method: "GET", url: "/readyz" })).statusCode, 200);
   });
+
+  it("auth is decided on the matched route: percent-encoded paths and unknown routes do not get around it", async () => {
+    const { server } = await setup({ "server.token": "s3cret-token" });
+    for (const url of ["/%761/evaluate", "/v1/%65valuate", "/v1/evaluate?x=1"]) {
+      assert.equal((await server.app.inject({ method: "POST", url, payload: { text: "hi" } })).statusCode, 401, url);
+    }
+    assert.equal((await server.app.inject({ method: "GET", url: "/%6detrics" })).statusCode, 401);
+    assert.equal((await server.app.inject({ method: "GET", url: "/v1/decisions/%73tream" })).statusCode, 401);
+    assert.equal((await server.app.inject({ method: "GET", url: "/nope" })).statusCode, 401);
+    assert.equal((await server.app.inject({ method: "GET", url: "/%68ealthz" })).statusCode, 200);
+  });
 });
 
 describe("/metrics", () => {
