@@ -87,6 +87,27 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   // (Defender.replaceEngine, signed policy) empties the cache.
   let cacheEngine = defender.engine;
 
+  // Fail-mode warnings are rate-limited (a flood must not become a log flood); the count stays exact.
+  let warnWindow = 0;
+  let warnsInWindow = 0;
+  let warnsSuppressed = 0;
+  const warnLimited = (obj: Record<string, unknown>, msg: string): void => {
+    const sec = Math.floor(Date.now() / 1000);
+    if (sec !== warnWindow) {
+      warnWindow = sec;
+      warnsInWindow = 0;
+    }
+    if (++warnsInWindow > 20) {
+      warnsSuppressed++;
+      return;
+    }
+    if (warnsSuppressed > 0) {
+      obj = { ...obj, suppressedSinceLast: warnsSuppressed };
+      warnsSuppressed = 0;
+    }
+    logger.warn(obj, msg);
+  };
+
   const report = (): void => {
     telemetry.gauge("queue_depth", sched.pending);
     telemetry.gauge("evaluations_inflight", running);
@@ -148,7 +169,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     reasons.push(`${why}: decided ${floor} by ${setting}${known && ACTION_RANK[known.action] > ACTION_RANK[floor] ? `; the findings already known give ${known.action}` : ""}`);
     const threshold = mode === "block" ? config.security.block_threshold : config.security.review_threshold;
     telemetry.count("fail_mode", { reason, action: outcome });
-    logger.warn(
+    warnLimited(
       { actionId: action.id, session: action.context.sessionKey, channel: action.context.channel, reason, decision: outcome, knownAction: known?.action },
       `fail mode: ${why}; decided ${outcome}`,
     );

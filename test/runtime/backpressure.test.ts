@@ -55,6 +55,20 @@ describe("queue overflow", () => {
     assert.ok(ds[2]!.tags.includes("audit_only"));
     await p.stop();
   });
+
+  it("a flood of overflows is counted exactly but logged at most 20 times a second", async () => {
+    const cfg = config({ "runtime.worker_concurrency": 1, "runtime.max_queue": 1 });
+    const def = await fakeDefender(cfg, { delayMs: () => 50 });
+    const tel = recordingTelemetry();
+    const log = recordingLogger();
+    const p = createPipeline({ config: cfg, defender: def, telemetry: tel, logger: log });
+    const ds = await Promise.all(Array.from({ length: 100 }, (_, i) => p.submit(parseAction({ text: `flood ${i}` }))));
+    assert.equal(ds.length, 100);
+    assert.equal(tel.total("fail_mode", { reason: "queue_overflow" }), 98);
+    const warns = log.lines.filter((l) => l.level === "warn" && /queue full/.test(l.msg ?? "")).length;
+    assert.ok(warns >= 1 && warns <= 40, `${warns} warnings`);
+    await p.stop();
+  });
 });
 
 describe("timeout", () => {
