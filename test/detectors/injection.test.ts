@@ -168,7 +168,7 @@ test("operator prompt_injection_patterns run as inj.user.<i> (RE2), with the lit
   assert.deepEqual(ids(scan({ text: "Please OPEN the pod bay doors" }, d)), ["inj.user.0"]);
   assert.deepEqual(ids(scan({ text: "xby" }, d)), ["inj.user.1"]);
   assert.deepEqual(ids(scan({ text: "nothing here" }, d)), []);
-  assert.deepEqual(requiredLiteral("(?i)ignore\\s+all\\s+previous\\s+instructions"), { literal: "instructions", caseInsensitive: true });
+  assert.deepEqual(requiredLiteral("(?i)ignore\\s+all\\s+previous\\s+instructions"), { literal: "instructions", all: ["instructions", "previous", "ignore", "all"], caseInsensitive: true });
   assert.equal(requiredLiteral("a|b").literal, undefined);
   assert.equal(requiredLiteral("(?i)colou?r scheme").literal, "r scheme");
 });

@@ -19,8 +19,19 @@ export interface Decoded {
 const MAX_SEGMENTS = 24;
 const MAX_DECODED_CHARS = 64 * 1024;
 
-const BASE64_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
-const HEX_RUN = /(?:\\x[0-9a-fA-F]{2}){8,}|\b(?:[0-9a-fA-F]{2}[ :]){8,}[0-9a-fA-F]{2}\b|\b(?:[0-9a-fA-F]{2}){10,}\b/g;
+/** Character classes for the run scanner: 1 = base64 alphabet, 2 = also a hex digit. */
+const RUN_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[0-9a-fA-F]/.test(ch)) RUN_CLASS[c] = 2;
+  else if (/[A-Za-z+/_-]/.test(ch)) RUN_CLASS[c] = 1;
+}
+const X_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){8,}/g;
+function isHexAt(s: string, i: number): boolean {
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(i + 1);
+  return a < 128 && b < 128 && RUN_CLASS[a] === 2 && RUN_CLASS[b] === 2;
+}
 const PERCENT = /%[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|&#x[0-9a-fA-F]{1,6};|&#[0-9]{1,7};/g;
 const LEET_TOKEN = /[a-z0-9@$|!]+/g;
 /** Leetspeak and letter-spacing decoding look at the first this many characters (they rewrite the whole text). */
@@ -97,19 +108,70 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
   };
 
   if (original.length >= 20) {
-    BASE64_RUN.lastIndex = 0;
+    // One linear scan for base64 runs (>= 20 chars of the alphabet, up to two "=" after), plain hex
+    // runs (>= 20 hex digits, even) and spaced hex ("49 67 6e …", >= 9 pairs).
     let attempts = 0;
-    for (let m = BASE64_RUN.exec(original); m !== null && attempts < MAX_ATTEMPTS; m = BASE64_RUN.exec(original)) {
-      attempts++;
-      const d = decodeBase64(m[0]);
-      if (d !== "" && mostlyText(d) && !push("base64", d, m.index, m.index + m[0].length)) break;
+    const len = original.length;
+    for (let i = 0; i < len && attempts < MAX_ATTEMPTS * 2 && out.length < MAX_SEGMENTS; ) {
+      const c = original.charCodeAt(i);
+      if (c >= 128 || RUN_CLASS[c] === 0) {
+        i++;
+        continue;
+      }
+      // Spaced hex pairs.
+      if (isHexAt(original, i) && (original[i + 2] === " " || original[i + 2] === ":") && (i === 0 || RUN_CLASS[original.charCodeAt(i - 1)] !== 2)) {
+        let k = i;
+        let pairs = 0;
+        while (k + 1 < len && isHexAt(original, k) && (k + 2 >= len || original[k + 2] === " " || original[k + 2] === ":" || RUN_CLASS[original.charCodeAt(k + 2)] !== 2)) {
+          pairs++;
+          const sep = original[k + 2];
+          if (sep !== " " && sep !== ":") {
+            k += 2;
+            break;
+          }
+          k += 3;
+        }
+        if (pairs >= 9) {
+          attempts++;
+          const end = original[k - 1] === " " || original[k - 1] === ":" ? k - 1 : k;
+          const d = decodeHex(original.slice(i, end));
+          if (d !== "" && mostlyText(d)) push("hex", d, i, end);
+          i = k;
+          continue;
+        }
+      }
+      let j = i;
+      let allHex = true;
+      while (j < len) {
+        const cj = original.charCodeAt(j);
+        if (cj >= 128 || RUN_CLASS[cj] === 0) break;
+        if (RUN_CLASS[cj] !== 2) allHex = false;
+        j++;
+      }
+      if (j - i >= 20) {
+        let end = j;
+        if (original[end] === "=") end++;
+        if (original[end] === "=") end++;
+        attempts++;
+        const run = original.slice(i, end);
+        if (allHex && (j - i) % 2 === 0) {
+          const d = decodeHex(original.slice(i, j));
+          if (d !== "" && mostlyText(d)) push("hex", d, i, j);
+        } else {
+          const d = decodeBase64(run);
+          if (d !== "" && mostlyText(d)) push("base64", d, i, end);
+        }
+      }
+      i = j + 1;
     }
-    HEX_RUN.lastIndex = 0;
-    attempts = 0;
-    for (let m = HEX_RUN.exec(original); m !== null && attempts < MAX_ATTEMPTS; m = HEX_RUN.exec(original)) {
-      attempts++;
-      const d = decodeHex(m[0]);
-      if (d !== "" && mostlyText(d) && !push("hex", d, m.index, m.index + m[0].length)) break;
+    if (original.includes("\\x")) {
+      X_ESCAPED.lastIndex = 0;
+      let n = 0;
+      for (let m = X_ESCAPED.exec(original); m !== null && n < MAX_ATTEMPTS; m = X_ESCAPED.exec(original)) {
+        n++;
+        const d = decodeHex(m[0]);
+        if (d !== "" && mostlyText(d) && !push("hex", d, m.index, m.index + m[0].length)) break;
+      }
     }
   }
   // Percent / escape encoding: decode the whole string when it carries several escapes.

@@ -12,12 +12,17 @@ import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
 import { decodePayloads, type DecodeKind } from "./decode.ts";
 import { loadShippedModel, type InjectionModel } from "./model.ts";
+import { LiteralSet } from "./gates.ts";
 import { requiredLiteral } from "./prefilter.ts";
 import { normalizeForMatch, toOriginalSpan, type Normalized } from "./normalize.ts";
 import { INJECTION_RULES, type InjectionFamily, type InjectionRule } from "./rules.ts";
 
 /** Points for a match of an operator-configured prompt_injection_patterns entry. */
 export const USER_INJECTION_PATTERN_SCORE = 40;
+
+/** Texts longer than 2 chunks are matched chunk by chunk; the overlap exceeds every rule's match span. */
+const CHUNK = 8192;
+const CHUNK_OVERLAP = 1024;
 
 /** Highest model score for fetched content (tool outputs), where the model was not trained. */
 const FETCHED_MODEL_CAP = 20;
@@ -62,8 +67,25 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
   const user = security.prompt_injection_patterns.map((src) => ({ re: compileUserPattern(src), pre: requiredLiteral(src) }));
   const model = opts.model === null ? undefined : (opts.model ?? loadShippedModel());
   const maxScan = security.max_scan_bytes;
-  const inboundRules = INJECTION_RULES.filter((r) => r.fetchedOnly !== true);
-  const fetchedRules = INJECTION_RULES;
+  // Gate literals of every rule, found in one Aho-Corasick pass per scanned text.
+  const litIndex = new Map<string, number>();
+  const compiled = INJECTION_RULES.map((rule) => ({
+    rule,
+    gate: (rule.gate ?? []).map((group) =>
+      Int32Array.from(group, (lit) => {
+        let i = litIndex.get(lit);
+        if (i === undefined) {
+          i = litIndex.size;
+          litIndex.set(lit, i);
+        }
+        return i;
+      }),
+    ),
+  }));
+  const gates = new LiteralSet([...litIndex.keys()]);
+  const present = new Uint8Array(litIndex.size);
+  const inboundRules = compiled.filter((c) => c.rule.fetchedOnly !== true);
+  const fetchedRules = compiled;
 
   const finding = (rule: { id: string; family: InjectionFamily; message: string }, score: number, field: string, original: string, start: number, end: number, note = ""): Finding => ({
     ruleId: rule.id,
@@ -75,36 +97,63 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
   });
 
   /** Runs the regex rules on normalized text; returns the ids that matched. */
-  const runRules = (rules: readonly InjectionRule[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }): Set<string> => {
+  const runRules = (rules: readonly { rule: InjectionRule; gate: readonly Int32Array[] }[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }, spans?: number[]): Set<string> => {
     const hit = new Set<string>();
     const text = n.text;
-    outer: for (const r of rules) {
-      if (skip?.has(r.id)) continue;
-      if (r.gate !== undefined) {
-        for (const group of r.gate) {
+    // Long texts are matched chunk by chunk (chunks overlap by more than any rule's match span), and
+    // a rule runs on a chunk only when its gate literals occur in that chunk. A rule reports its first match.
+    for (let cs = 0; cs < text.length || cs === 0; ) {
+      let ce = text.length;
+      let next = text.length;
+      if (text.length > CHUNK * 2) {
+        next = cs + CHUNK;
+        if (next >= text.length - CHUNK / 2) next = text.length;
+        else {
+          // Start the next chunk right after a line or sentence end when one is near (rules treat a chunk start as a text start).
+          for (let k = next - 1; k > next - 256; k--) {
+            const c = text.charCodeAt(k);
+            if (c === 0x0a || c === 0x2e || c === 0x21 || c === 0x3f) {
+              next = k + 1;
+              break;
+            }
+          }
+        }
+        ce = Math.min(text.length, next + CHUNK_OVERLAP);
+      }
+      const chunk = cs === 0 && ce === text.length ? text : text.slice(cs, ce);
+      gates.scan(chunk, present);
+      outer: for (const { rule: r, gate } of rules) {
+        if (hit.has(r.id) || skip?.has(r.id)) continue;
+        if (cs > 0 && r.pattern.source.startsWith("^")) continue; // anchored at the start of the text
+        for (const group of gate) {
           let ok = false;
-          for (const lit of group) {
-            if (text.includes(lit)) {
+          for (let g = 0; g < group.length; g++) {
+            if (present[group[g] ?? 0] === 1) {
               ok = true;
               break;
             }
           }
           if (!ok) continue outer;
         }
+        r.pattern.lastIndex = 0;
+        const m = r.pattern.exec(chunk);
+        if (m === null) continue;
+        hit.add(r.id);
+        const ms = cs + m.index;
+        const me = ms + m[0].length;
+        spans?.push(ms);
+        if (via === undefined) {
+          const [a, b] = toOriginalSpan(n, ms, me, original.length);
+          out.push(finding(r, r.score, field, original, base + a, base + b));
+        } else {
+          out.push({
+            ...finding(r, r.score, field, original, base + via.start, base + via.end, `found after decoding ${via.kind}`),
+            evidence: { field, start: base + via.start, end: base + via.end, excerpt: `${via.kind}: ${excerpt(text, ms, me, 120)}` },
+          });
+        }
       }
-      r.pattern.lastIndex = 0;
-      const m = r.pattern.exec(text);
-      if (m === null) continue;
-      hit.add(r.id);
-      if (via === undefined) {
-        const [a, b] = toOriginalSpan(n, m.index, m.index + m[0].length, original.length);
-        out.push(finding(r, r.score, field, original, base + a, base + b));
-      } else {
-        out.push({
-          ...finding(r, r.score, field, original, base + via.start, base + via.end, `found after decoding ${via.kind}`),
-          evidence: { field, start: base + via.start, end: base + via.end, excerpt: `${via.kind}: ${excerpt(text, m.index, m.index + m[0].length, 120)}` },
-        });
-      }
+      if (next >= text.length) break;
+      cs = next;
     }
     return hit;
   };
@@ -113,7 +162,8 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
     const field = s.field;
     const rules = s.origin === "tool_output" ? fetchedRules : inboundRules;
     const n = normalizeForMatch(original);
-    const plainHits = runRules(rules, n, original, base, field, out);
+    const matchedAt: number[] = [];
+    const plainHits = runRules(rules, n, original, base, field, out, undefined, undefined, matchedAt);
 
     // Hidden characters are findings of their own.
     if (n.zeroWidthInWord > 0) {
@@ -145,7 +195,7 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
 
     // Statistical model, strongest window.
     if (model !== undefined && n.text.length >= 8) {
-      const { prob, start, end } = model.score(n.text);
+      const { prob, start, end } = model.score(n.text, matchedAt);
       let score = 0;
       for (const band of model.bands) if (prob >= band.minProb && band.score > score) score = band.score;
       // The model learned from prompts, not from fetched documents: there it only supports the rules.
@@ -158,11 +208,22 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
 
     user.forEach(({ re: p, pre }, i) => {
       // Skip RE2 when a literal the pattern needs is absent (n.text is the lower-cased text for ASCII input).
-      if (pre.literal !== undefined) {
-        const hay = pre.caseInsensitive ? (n.map === undefined ? n.text : original.toLowerCase()) : original;
-        if (!hay.includes(pre.literal)) return;
+      const lits = pre.all ?? (pre.literal === undefined ? [] : [pre.literal]);
+      const hay = lits.length === 0 ? original : pre.caseInsensitive ? (n.map === undefined ? n.text : original.toLowerCase()) : original;
+      for (const lit of lits) if (!hay.includes(lit)) return;
+      // RE2JS is slow on long texts: there it runs on overlapping chunks that contain every literal
+      // (a match longer than the overlap in a text over 2 chunks can be missed).
+      let m: readonly [number, number] | undefined;
+      if (original.length <= CHUNK * 2 || hay.length !== original.length) m = p.find(original);
+      else {
+        for (let cs = 0; cs < original.length && m === undefined; cs += CHUNK) {
+          const ce = Math.min(original.length, cs + CHUNK + CHUNK_OVERLAP);
+          const part = hay.slice(cs, ce);
+          if (!lits.every((lit) => part.includes(lit))) continue;
+          const got = p.find(original.slice(cs, ce));
+          if (got !== undefined) m = [got[0] + cs, got[1] + cs];
+        }
       }
-      const m = p.find(original);
       if (m) out.push({ ruleId: `inj.user.${i}`, category: "prompt-injection/user-rule", score: USER_INJECTION_PATTERN_SCORE, tag: "prompt_injection", message: `matched security.prompt_injection_patterns[${i}] \`${p.source}\`; remove or adjust that pattern if this is a false positive`, evidence: { field, start: base + m[0], end: base + m[1], excerpt: excerpt(original, m[0], m[1]) } });
     });
   };

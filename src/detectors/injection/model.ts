@@ -13,6 +13,8 @@ export const MODEL_DIM = 1 << MODEL_DIM_BITS;
 /** Window size and step (characters of normalized text). */
 export const MODEL_WINDOW = 2048;
 export const MODEL_STEP = 1536;
+/** Texts with more windows than this are sampled (see InjectionModel.score). */
+export const MODEL_FULL_WINDOWS = 32;
 
 export interface ModelFile {
   readonly version: number;
@@ -20,11 +22,13 @@ export interface ModelFile {
   readonly bias: number;
   /** weight = int8 * scale */
   readonly scale: number;
-  /** base64 of MODEL_DIM int8 weights */
+  /** base64 of 2^dimBits int8 weights */
   readonly weights: string;
   /** Probability cut-offs (chosen on dev by cross-validation) and the points each earns. */
   readonly bands: readonly { readonly minProb: number; readonly score: number }[];
   readonly trainedOn: string;
+  /** Feature set (version 2); absent = word uni/bigrams only. */
+  readonly features?: FeatureConfig;
   readonly metrics?: Readonly<Record<string, unknown>>;
 }
 
@@ -36,14 +40,29 @@ function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x27 || (c >= 0xc0 && c < 0x2000 && c !== 0xd7 && c !== 0xf7);
 }
 
+/** Which features a model uses (stored in the weights file). */
+export interface FeatureConfig {
+  /** Character n-grams inside words (with word-boundary markers), lengths charMin..charMax; 0 = off. */
+  readonly charMin: number;
+  readonly charMax: number;
+}
+
+export const WORD_FEATURES_ONLY: FeatureConfig = { charMin: 0, charMax: 0 };
+
 /** Reusable feature extractor: collects the distinct hashed feature indices of a text window. */
 export class FeatureExtractor {
-  private readonly stamp = new Int32Array(MODEL_DIM);
+  private readonly stamp: Int32Array;
   private epoch = 0;
+  private readonly mask: number;
+  private readonly cfg: FeatureConfig;
   /** Distinct feature indices of the last call. */
-  readonly out: Int32Array;
-  constructor(maxFeatures = MODEL_WINDOW * 2 + 8) {
-    this.out = new Int32Array(maxFeatures);
+  out: Int32Array;
+  constructor(dimBits = MODEL_DIM_BITS, cfg: FeatureConfig = WORD_FEATURES_ONLY, maxFeatures = MODEL_WINDOW * 2 + 8) {
+    this.stamp = new Int32Array(1 << dimBits);
+    this.mask = (1 << dimBits) - 1;
+    this.cfg = cfg;
+    const perChar = cfg.charMax > 0 ? cfg.charMax - cfg.charMin + 1 : 0;
+    this.out = new Int32Array(Math.max(maxFeatures, MODEL_WINDOW * (2 + perChar) + 8));
   }
 
   /** Fills `out` with distinct feature indices of text[start, end); returns their count. */
@@ -54,26 +73,45 @@ export class FeatureExtractor {
       this.epoch = 1;
     }
     const ep = this.epoch;
-    const mask = MODEL_DIM - 1;
+    const mask = this.mask;
+    const stamp = this.stamp;
+    const need = (end - start) * (2 + (this.cfg.charMax > 0 ? this.cfg.charMax - this.cfg.charMin + 1 : 0)) + 8;
+    if (need > this.out.length) this.out = new Int32Array(need);
     const out = this.out;
-    const cap = out.length;
     let n = 0;
     const add = (h: number): void => {
       const idx = h & mask;
-      if (this.stamp[idx] !== ep && n < cap) {
-        this.stamp[idx] = ep;
+      if (stamp[idx] !== ep) {
+        stamp[idx] = ep;
         out[n++] = idx;
+      }
+    };
+    const cMin = this.cfg.charMin;
+    const cMax = this.cfg.charMax;
+    /** Character n-grams of text[ws, we) with boundary markers (position ws-1 and we read as a boundary). */
+    const chars = (ws: number, we: number): void => {
+      const len = we - ws + 2;
+      for (let a = 0; a < len; a++) {
+        let h = 0x2545f491;
+        for (let k = 0; k < cMax && a + k < len; k++) {
+          const p = ws - 1 + a + k;
+          const c = p < ws || p >= we ? 0x20 : text.charCodeAt(p);
+          h = Math.imul(h ^ c, 0x01000193);
+          if (k + 1 >= cMin) add(h ^ (k * 0x9e3779b1));
+        }
       }
     };
     let prev = 0x9e3779b1; // start-of-text marker
     let h = 0;
     let inWord = false;
+    let ws = 0;
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
       if (isCjk(c)) {
         if (inWord) {
           add(h);
           add(Math.imul(prev ^ 0x5bd1e995, 0x01000193) ^ h);
+          if (cMax > 0) chars(ws, i);
           prev = h;
           inWord = false;
         }
@@ -85,11 +123,13 @@ export class FeatureExtractor {
         if (!inWord) {
           h = 0x811c9dc5;
           inWord = true;
+          ws = i;
         }
         h = Math.imul(h ^ c, 0x01000193);
       } else if (inWord) {
         add(h);
         add(Math.imul(prev ^ 0x5bd1e995, 0x01000193) ^ h);
+        if (cMax > 0) chars(ws, i);
         prev = h;
         inWord = false;
       }
@@ -97,6 +137,7 @@ export class FeatureExtractor {
     if (inWord) {
       add(h);
       add(Math.imul(prev ^ 0x5bd1e995, 0x01000193) ^ h);
+      if (cMax > 0) chars(ws, end);
     }
     return n;
   }
@@ -117,8 +158,13 @@ export function forEachWindow(len: number, fn: (start: number, end: number) => v
 
 export interface InjectionModel {
   readonly bands: ModelFile["bands"];
-  /** Highest window probability of the normalized text, and where that window starts/ends. */
-  score(text: string): { prob: number; start: number; end: number };
+  /**
+   * Highest window probability of the normalized text, and where that window starts/ends. Texts of
+   * up to MODEL_FULL_WINDOWS windows are scored entirely; longer ones in the windows that contain
+   * one of `hints` (offsets where a rule matched) plus an even sample of MODEL_FULL_WINDOWS windows
+   * (head and tail included), so the cost is bounded whatever the size.
+   */
+  score(text: string, hints?: readonly number[]): { prob: number; start: number; end: number };
 }
 
 export function decodeWeights(file: ModelFile): Float32Array {
@@ -140,23 +186,35 @@ export function windowLogit(fx: FeatureExtractor, w: Float32Array, bias: number,
 }
 
 export function createModel(file: ModelFile): InjectionModel {
-  if (file.dimBits !== MODEL_DIM_BITS) throw new Error(`model weights: dimBits ${file.dimBits} does not match ${MODEL_DIM_BITS}`);
+  if (file.dimBits < 12 || file.dimBits > 20) throw new Error(`model weights: dimBits ${file.dimBits} out of range`);
   const w = decodeWeights(file);
-  const fx = new FeatureExtractor();
+  const fx = new FeatureExtractor(file.dimBits, file.features ?? WORD_FEATURES_ONLY);
   return {
     bands: file.bands,
-    score(text: string) {
+    score(text: string, hints?: readonly number[]) {
       let best = -Infinity;
       let bs = 0;
       let be = 0;
-      forEachWindow(text.length, (s, e) => {
+      const one = (s: number, e: number): void => {
         const l = windowLogit(fx, w, file.bias, text, s, e);
         if (l > best) {
           best = l;
           bs = s;
           be = e;
         }
-      });
+      };
+      const windows = text.length <= MODEL_WINDOW ? 1 : Math.ceil((text.length - MODEL_WINDOW) / MODEL_STEP) + 1;
+      if (windows <= MODEL_FULL_WINDOWS) {
+        forEachWindow(text.length, one);
+      } else {
+        const pick = new Set<number>();
+        for (let k = 0; k < MODEL_FULL_WINDOWS; k++) pick.add(Math.round((k * (windows - 1)) / (MODEL_FULL_WINDOWS - 1)));
+        for (const h of hints ?? []) {
+          if (pick.size >= MODEL_FULL_WINDOWS * 2) break;
+          pick.add(Math.min(windows - 1, Math.floor(h / MODEL_STEP)));
+        }
+        for (const k of pick) one(k * MODEL_STEP, Math.min(text.length, k * MODEL_STEP + MODEL_WINDOW));
+      }
       return { prob: 1 / (1 + Math.exp(-best)), start: bs, end: be };
     },
   };

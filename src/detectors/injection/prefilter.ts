@@ -5,6 +5,8 @@
 export interface Prefilter {
   /** Lower-case literal (case-insensitive patterns) or exact literal; undefined = always run. */
   readonly literal: string | undefined;
+  /** Every literal run (>= 3 characters) a match must contain, the longest first; empty = none known. */
+  readonly all?: readonly string[];
   readonly caseInsensitive: boolean;
 }
 
@@ -52,8 +54,9 @@ export function requiredLiteral(source: string): Prefilter {
     flush();
   }
   flush();
-  let best = "";
-  for (const r of runs) if (r.length > best.length) best = r;
-  if (best.trim().length < 3) return { literal: undefined, caseInsensitive: ci };
-  return { literal: ci ? best.toLowerCase() : best, caseInsensitive: ci };
+  const usable = runs.filter((r) => r.trim().length >= 3).map((r) => (ci ? r.toLowerCase() : r));
+  usable.sort((a, b) => b.length - a.length);
+  const best = usable[0];
+  if (best === undefined) return { literal: undefined, caseInsensitive: ci };
+  return { literal: best, all: usable, caseInsensitive: ci };
 }

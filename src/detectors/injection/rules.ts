@@ -53,7 +53,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.override.forget-everything",
     family: "instruction-override",
     score: 40,
-    pattern: r(`(?<!\\byou )(?<!\\bi )\\b(?:ignore|disregard|forget|vergiss|oublie|olvida|olvide)\\b (?:about )?(?:everything|all that|all of (?:that|this|the above)|the above|what (?:i|we|you) (?:said|told|discussed|wrote)|alles|tout|todo)\\b`),
+    pattern: r(`\\b(?:ignore|disregard|forget|vergiss|oublie|olvida|olvide)(?<!\\b(?:you|i) (?:ignore|disregard|forget))\\b (?:about )?(?:everything|all that|all of (?:that|this|the above)|the above|what (?:i|we|you) (?:said|told|discussed|wrote)|alles|tout|todo)\\b`),
     gate: [["ignore","disregard","forget","vergiss","oublie","olvid"]],
     message: "tells the agent to forget everything said before, a classic instruction-override opener",
   },

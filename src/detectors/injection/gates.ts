@@ -1,0 +1,103 @@
+// One combined pass for the rules' gate literals (Aho-Corasick): instead of one String#includes per
+// literal per rule (dozens of full scans of a long text), the normalized text is scanned once and
+// every literal present is marked. ASCII transitions use a dense table (a DFA); other characters
+// (CJK gate literals) follow failure links through a small map. Linear in the text length.
+
+export class LiteralSet {
+  readonly literals: readonly string[];
+  /** ascii[node * 128 + c] = next node (complete DFA over ASCII). */
+  private readonly ascii: Int32Array;
+  private readonly other: Map<number, number>[];
+  private readonly fail: Int32Array;
+  /** Literal indices ending at each node (own and via failure links). */
+  private readonly outputs: number[][];
+
+  constructor(literals: readonly string[]) {
+    this.literals = literals;
+    const gotoAscii: number[][] = [[]];
+    const other: Map<number, number>[] = [new Map()];
+    const own: number[][] = [[]];
+    const child = (node: number, c: number): number | undefined => (c < 128 ? gotoAscii[node]?.[c] : other[node]?.get(c));
+    literals.forEach((lit, li) => {
+      let node = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        let next = child(node, c);
+        if (next === undefined) {
+          next = gotoAscii.length;
+          gotoAscii.push([]);
+          other.push(new Map());
+          own.push([]);
+          if (c < 128) (gotoAscii[node] ?? [])[c] = next;
+          else other[node]?.set(c, next);
+        }
+        node = next;
+      }
+      own[node]?.push(li);
+    });
+    const n = gotoAscii.length;
+    const fail = new Int32Array(n);
+    const ascii = new Int32Array(n * 128);
+    const outputs: number[][] = own.map((o) => [...o]);
+    // BFS: failure links, outputs, complete ASCII DFA.
+    const queue: number[] = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const u = queue[q] ?? 0;
+      const fu = fail[u] ?? 0;
+      for (let c = 0; c < 128; c++) {
+        const v = gotoAscii[u]?.[c];
+        if (v !== undefined) {
+          fail[v] = u === 0 ? 0 : (ascii[fu * 128 + c] ?? 0);
+          ascii[u * 128 + c] = v;
+          queue.push(v);
+        } else {
+          ascii[u * 128 + c] = u === 0 ? 0 : (ascii[fu * 128 + c] ?? 0);
+        }
+      }
+      for (const [c, v] of other[u] ?? []) {
+        let f = fu;
+        let t: number | undefined;
+        if (u !== 0) {
+          for (;;) {
+            t = other[f]?.get(c);
+            if (t !== undefined || f === 0) break;
+            f = fail[f] ?? 0;
+          }
+        }
+        fail[v] = u === 0 || t === undefined || t === v ? 0 : t;
+        queue.push(v);
+      }
+      if (u !== 0) for (const o of outputs[fail[u] ?? 0] ?? []) outputs[u]?.push(o);
+    }
+    this.ascii = ascii;
+    this.other = other;
+    this.fail = fail;
+    this.outputs = outputs;
+  }
+
+  /** Marks present[i] = 1 for every literal i that occurs in text (present is cleared first). */
+  scan(text: string, present: Uint8Array): void {
+    present.fill(0);
+    const ascii = this.ascii;
+    const outputs = this.outputs;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        node = ascii[node * 128 + c] ?? 0;
+      } else {
+        for (;;) {
+          const t = this.other[node]?.get(c);
+          if (t !== undefined) {
+            node = t;
+            break;
+          }
+          if (node === 0) break;
+          node = this.fail[node] ?? 0;
+        }
+      }
+      const out = outputs[node];
+      if (out !== undefined && out.length > 0) for (const o of out) present[o] = 1;
+    }
+  }
+}
