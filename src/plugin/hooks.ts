@@ -7,6 +7,7 @@ import type { Action, Decision, Finding } from "../engine/types.ts";
 import type { PluginConfig } from "../config/sections/plugin.ts";
 import type { Logger } from "../defender/types.ts";
 import { approvalRequest, blockReason, clip, failClosed } from "./decision-map.ts";
+import type { DecisionRing } from "./liveness.ts";
 import type { PluginRuntime, PluginStats } from "./runtime.ts";
 import { describeTaint, type TaintInfo, type TaintTracker } from "./taint.ts";
 import type {
@@ -35,6 +36,8 @@ export interface HookDeps {
   readonly taint: TaintTracker;
   readonly stats: PluginStats;
   readonly logger: Logger;
+  /** Hook-liveness ring: one record per decided before_tool_call (optional in unit tests). */
+  readonly ring?: DecisionRing;
   readonly now?: () => number;
 }
 
@@ -177,82 +180,95 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
     taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.security.review_threshold }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
   }
 
+  async function decideToolCall(event: BeforeToolCallEvent, ctx: ToolContext): Promise<BeforeToolCallResult | undefined> {
+    const t0 = performance.now();
+    const tool = typeof event?.toolName === "string" && event.toolName !== "" ? event.toolName : (ctx.toolName ?? "unknown");
+    const pcfg = deps.pluginConfig();
+    try {
+      const rt = await withTimeout(deps.runtime(), pcfg.ready_timeout_ms);
+      const cfg = rt.config.plugin;
+      const sessionKey = ctx.sessionKey;
+      if (sessionKey) await taint.settle(sessionKey, SETTLE_TIMEOUT_MS);
+      const tinfo = sessionKey && cfg.taint_policy !== "off" ? taint.get(sessionKey) : undefined;
+      const execLike = cfg.exec_like_tools.some((t) => t.trim().toLowerCase() === tool.trim().toLowerCase());
+      const action = parseAction(
+        {
+          kind: "tool_call",
+          tool,
+          params: event.params && typeof event.params === "object" && !Array.isArray(event.params) ? event.params : {},
+          sessionKey,
+          runId: event.runId ?? ctx.runId,
+          toolCallId: event.toolCallId ?? ctx.toolCallId,
+          agentId: ctx.agentId,
+          channel: ctx.requester?.channel ?? ctx.channelId,
+          sender: ctx.requester?.senderId,
+          accountId: ctx.requester?.accountId,
+          tainted: tinfo !== undefined,
+          source: "plugin:before_tool_call",
+        },
+        {},
+      );
+      const extraFindings: Finding[] = [];
+      const extraReasons: string[] = [];
+      if (tinfo !== undefined) {
+        const what = describeTaint(tinfo, now());
+        if (cfg.taint_policy === "block-exec" && execLike) {
+          extraFindings.push({
+            ruleId: "plugin.taint.exec-blocked",
+            category: "taint",
+            score: rt.config.security.block_threshold,
+            floor: "block",
+            tag: "session_tainted",
+            message: `${what}: exec-like tools are blocked in this session (plugin.taint_policy = "block-exec")`,
+          });
+        }
+        const blocked = cfg.taint_policy === "block-exec" && execLike;
+        const bonus = rt.config.security.taint_bonus;
+        extraReasons.push(`${clip(what, 260)}: ${blocked ? `${tool} is blocked in a tainted session (plugin.taint_policy "block-exec")` : `tool calls get +${bonus} risk`}`);
+      }
+      const decision = await rt.defender.evaluate(withId(action, "plg"), { findings: extraFindings, ...(ctx.abortSignal ? { signal: ctx.abortSignal } : {}) });
+      stats.decisions[decision.action]++;
+      const ms = performance.now() - t0;
+      recordEval(ms);
+      if (decision.action === "allow") return undefined;
+      if (decision.action === "block" || cfg.review_mode === "block") {
+        if (extraFindings.length > 0) stats.taintBlocks++;
+        const reason = blockReason(decision, tool, decision.action === "review" ? [...extraReasons, "review decision blocked (plugin.review_mode = \"block\")"] : extraReasons);
+        logger.warn({ tool, sessionKey, toolCallId: action.context.toolCallId, decisionId: decision.id, risk: decision.riskScore, rules: [...new Set(decision.findings.map((f) => f.ruleId))].slice(0, 8), tainted: tinfo !== undefined, ms: Math.round(ms) }, "tool call blocked");
+        rememberBlocked(action.context.toolCallId);
+        return { block: true, blockReason: reason };
+      }
+      stats.approvals.requested++;
+      const approval = approvalRequest(decision, tool, action.params, cfg, extraReasons);
+      approval.onResolution = (d) => {
+        if (d === "allow-once" || d === "allow-always") stats.approvals.allowed++;
+        else if (d === "timeout") stats.approvals.timedOut++;
+        else stats.approvals.denied++;
+        logger.info({ tool, sessionKey, decisionId: decision.id, resolution: d }, "approval resolved");
+      };
+      logger.info({ tool, sessionKey, decisionId: decision.id, risk: decision.riskScore, tainted: tinfo !== undefined }, "tool call needs approval: asking the human");
+      return { requireApproval: approval };
+    } catch (e) {
+      stats.failClosed++;
+      const why = e instanceof NotReadyError ? e.message : `error: ${(e as Error)?.message ?? String(e)}`;
+      logger.error({ err: e, tool, sessionKey: ctx.sessionKey, failClosed: stats.failClosed }, "tool call blocked: ClawShield could not evaluate it (fail closed)");
+      rememberBlocked(event?.toolCallId ?? ctx.toolCallId);
+      return failClosed(tool, clip(why, 300));
+    }
+  }
+
   return {
     async beforeToolCall(event, ctx = {}) {
-      const t0 = performance.now();
-      const tool = typeof event?.toolName === "string" && event.toolName !== "" ? event.toolName : (ctx.toolName ?? "unknown");
-      const pcfg = deps.pluginConfig();
-      try {
-        const rt = await withTimeout(deps.runtime(), pcfg.ready_timeout_ms);
-        const cfg = rt.config.plugin;
-        const sessionKey = ctx.sessionKey;
-        if (sessionKey) await taint.settle(sessionKey, SETTLE_TIMEOUT_MS);
-        const tinfo = sessionKey && cfg.taint_policy !== "off" ? taint.get(sessionKey) : undefined;
-        const execLike = cfg.exec_like_tools.some((t) => t.trim().toLowerCase() === tool.trim().toLowerCase());
-        const action = parseAction(
-          {
-            kind: "tool_call",
-            tool,
-            params: event.params && typeof event.params === "object" && !Array.isArray(event.params) ? event.params : {},
-            sessionKey,
-            runId: event.runId ?? ctx.runId,
-            toolCallId: event.toolCallId ?? ctx.toolCallId,
-            agentId: ctx.agentId,
-            channel: ctx.requester?.channel ?? ctx.channelId,
-            sender: ctx.requester?.senderId,
-            accountId: ctx.requester?.accountId,
-            tainted: tinfo !== undefined,
-            source: "plugin:before_tool_call",
-          },
-          {},
-        );
-        const extraFindings: Finding[] = [];
-        const extraReasons: string[] = [];
-        if (tinfo !== undefined) {
-          const what = describeTaint(tinfo, now());
-          if (cfg.taint_policy === "block-exec" && execLike) {
-            extraFindings.push({
-              ruleId: "plugin.taint.exec-blocked",
-              category: "taint",
-              score: rt.config.security.block_threshold,
-              floor: "block",
-              tag: "session_tainted",
-              message: `${what}: exec-like tools are blocked in this session (plugin.taint_policy = "block-exec")`,
-            });
-          }
-          const blocked = cfg.taint_policy === "block-exec" && execLike;
-          const bonus = rt.config.security.taint_bonus;
-          extraReasons.push(`${clip(what, 260)}: ${blocked ? `${tool} is blocked in a tainted session (plugin.taint_policy "block-exec")` : `tool calls get +${bonus} risk`}`);
-        }
-        const decision = await rt.defender.evaluate(withId(action, "plg"), { findings: extraFindings, ...(ctx.abortSignal ? { signal: ctx.abortSignal } : {}) });
-        stats.decisions[decision.action]++;
-        const ms = performance.now() - t0;
-        recordEval(ms);
-        if (decision.action === "allow") return undefined;
-        if (decision.action === "block" || cfg.review_mode === "block") {
-          if (extraFindings.length > 0) stats.taintBlocks++;
-          const reason = blockReason(decision, tool, decision.action === "review" ? [...extraReasons, "review decision blocked (plugin.review_mode = \"block\")"] : extraReasons);
-          logger.warn({ tool, sessionKey, toolCallId: action.context.toolCallId, decisionId: decision.id, risk: decision.riskScore, rules: [...new Set(decision.findings.map((f) => f.ruleId))].slice(0, 8), tainted: tinfo !== undefined, ms: Math.round(ms) }, "tool call blocked");
-          rememberBlocked(action.context.toolCallId);
-          return { block: true, blockReason: reason };
-        }
-        stats.approvals.requested++;
-        const approval = approvalRequest(decision, tool, action.params, cfg, extraReasons);
-        approval.onResolution = (d) => {
-          if (d === "allow-once" || d === "allow-always") stats.approvals.allowed++;
-          else if (d === "timeout") stats.approvals.timedOut++;
-          else stats.approvals.denied++;
-          logger.info({ tool, sessionKey, decisionId: decision.id, resolution: d }, "approval resolved");
-        };
-        logger.info({ tool, sessionKey, decisionId: decision.id, risk: decision.riskScore, tainted: tinfo !== undefined }, "tool call needs approval: asking the human");
-        return { requireApproval: approval };
-      } catch (e) {
-        stats.failClosed++;
-        const why = e instanceof NotReadyError ? e.message : `error: ${(e as Error)?.message ?? String(e)}`;
-        logger.error({ err: e, tool, sessionKey: ctx.sessionKey, failClosed: stats.failClosed }, "tool call blocked: ClawShield could not evaluate it (fail closed)");
-        rememberBlocked(event?.toolCallId ?? ctx.toolCallId);
-        return failClosed(tool, clip(why, 300));
-      }
+      const result = await decideToolCall(event, ctx);
+      // Liveness contract v1: record every decision synchronously before returning it.
+      deps.ring?.record({
+        runId: event?.runId ?? ctx.runId,
+        toolCallId: event?.toolCallId ?? ctx.toolCallId,
+        toolName: typeof event?.toolName === "string" && event.toolName !== "" ? event.toolName : (ctx.toolName ?? "unknown"),
+        sessionKey: ctx.sessionKey,
+        action: result === undefined ? "allow" : result.block === true ? "block" : "review",
+      });
+      return result;
     },
 
     async afterToolCall(event, ctx = {}) {

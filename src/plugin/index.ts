@@ -8,6 +8,7 @@
 
 import { DEFAULT_EXEC_LIKE_TOOLS, type PluginConfig } from "../config/sections/plugin.ts";
 import { createHookHandlers } from "./hooks.ts";
+import { livenessHandler } from "./liveness.ts";
 import { adaptLogger, ensureRuntime, startRuntime } from "./runtime.ts";
 import type { OpenClawPluginApiLike, PluginEntry } from "./types.ts";
 
@@ -43,12 +44,19 @@ export function register(api: OpenClawPluginApiLike): void {
     pluginConfig: () => state.setup?.config.plugin ?? FALLBACK_PLUGIN_CONFIG,
     taint: state.taint,
     stats: state.stats,
+    ring: state.ring,
     logger,
   });
   api.on("before_tool_call", handlers.beforeToolCall, { priority: HOOK_PRIORITY });
   api.on("after_tool_call", handlers.afterToolCall, { priority: HOOK_PRIORITY });
   api.on("message_received", handlers.messageReceived, { priority: HOOK_PRIORITY });
   api.on("tool_result_persist", handlers.toolResultPersist, { priority: HOOK_PRIORITY });
+  // Hook-liveness contract v1 (src/gateway/liveness.ts): the sidecar polls our decisions.
+  try {
+    api.registerGatewayMethod?.(`${PLUGIN_ID}.decisions`, livenessHandler(() => state.ring), { scope: "operator.read", profileAccess: "independent" });
+  } catch (e) {
+    logger.warn({ err: e }, "could not register the clawshield.decisions method (hook-liveness guard unavailable)");
+  }
 }
 
 const entry: PluginEntry = {

@@ -8,6 +8,7 @@ import { buildDefender } from "../defender/build.ts";
 import type { Defender } from "../defender/defender.ts";
 import type { Logger, Telemetry } from "../defender/types.ts";
 import { resolvePluginSetup, type ResolvedPluginSetup } from "./config.ts";
+import { DecisionRing } from "./liveness.ts";
 import { TaintTracker } from "./taint.ts";
 import type { PluginLogger } from "./types.ts";
 
@@ -40,6 +41,8 @@ export interface PluginProcessState {
   ready?: PluginRuntime;
   readonly taint: TaintTracker;
   readonly stats: PluginStats;
+  /** Every before_tool_call decision, for the sidecar's hook-liveness guard (clawshield.decisions). */
+  readonly ring: DecisionRing;
 }
 
 const STATE_KEY = Symbol.for("clawshield.plugin.state.v1");
@@ -61,7 +64,7 @@ export function processState(): PluginProcessState {
   const g = globalThis as unknown as Record<symbol, PluginProcessState | undefined>;
   let s = g[STATE_KEY];
   if (s === undefined) {
-    s = { taint: new TaintTracker({ ttlMs: 3600_000, maxSessions: 10_000 }), stats: newStats() };
+    s = { taint: new TaintTracker({ ttlMs: 3600_000, maxSessions: 10_000 }), stats: newStats(), ring: new DecisionRing() };
     g[STATE_KEY] = s;
   }
   return s;

@@ -26,6 +26,8 @@ export interface OpenClawPluginApiLike {
   readonly registrationMode?: string;
   readonly rootDir?: string;
   on(hookName: string, handler: AnyHookHandler, opts?: HookOptions): void;
+  /** Gateway RPC method (used for the hook-liveness contract); absent in some registration modes. */
+  registerGatewayMethod?(method: string, handler: (opts: { params?: Record<string, unknown>; respond: (ok: boolean, payload?: unknown) => void }) => void | Promise<void>, opts?: { scope?: string; profileAccess?: "independent" | "required" }): void;
 }
 
 export interface Requester {

@@ -37,7 +37,7 @@ function quarantineRecords(dir: string): { file: string; text: string }[] {
     .map((f) => ({ file: f, text: readFileSync(join(dir, f), "utf8") }));
 }
 
-describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 420_000 }, () => {
+describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, () => {
   let llm: FakeLlmHandle | undefined;
   let gw: GatewayHandle | undefined;
   let sender: OperatorClient | undefined;
@@ -57,13 +57,14 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 420_000 }, (
         execMode: "full",
         pluginPaths: [plugin.dir],
         pluginEntries: { clawshield: { enabled: true, config: { stateDir, approvalTimeoutMs: 60_000 } } },
+        readyTimeoutMs: 180_000, // a loaded CI box can take minutes to start a gateway
       });
       console.log(`# gateway + plugin ready in ${gw.startupMs} ms`);
       sender = await connectOperator({ url: gw.url, token: gw.token });
       // Plugin approvals need an approval client connected before the tool call (else: no route, denied).
       approver = await connectOperator({ url: gw.url, token: gw.token, scopes: APPROVER_SCOPES, caps: APPROVER_CAPS });
     },
-    { timeout: 240_000 },
+    { timeout: 400_000 },
   );
 
   after(async () => {
