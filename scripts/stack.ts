@@ -10,7 +10,7 @@
 // deploy/stack/scenarios.json, the same file compose uses.
 //
 // Environment: STACK_ONLY=<ids> (subset), STACK_KEEP=1 (keep the temp folder), STACK_TIMEOUT_MS
-// (whole run, default 300000), STACK_REQUIRE=1 (a missing component fails instead of skipping).
+// (whole run, default 420000), STACK_REQUIRE=1 (a missing component fails instead of skipping).
 // Exit: the assertor's code (0 pass, 1 mismatch, 2 not checkable); 3 infrastructure failure;
 // 0 with "SKIPPED" when a component is missing (unless STACK_REQUIRE=1: then 3).
 
@@ -171,6 +171,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
 
   // Validate the scenario file before starting anything.
   selectScenarios(loadScenarios(), opts.only);
+  emit({ type: "setup", root, stateDirs, markersDir });
 
   const missing = missingComponents();
   if (missing.length > 0) {
@@ -189,9 +190,9 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
   let timedOut = false;
   const deadline = setTimeout(() => {
     timedOut = true;
-    log(`run exceeded ${opts.timeoutMs ?? 300_000} ms: stopping everything`);
+    log(`run exceeded ${opts.timeoutMs ?? 420_000} ms: stopping everything`);
     for (const c of [assertor, producer, clawshield]) c?.kill("SIGKILL");
-  }, opts.timeoutMs ?? Number(process.env.STACK_TIMEOUT_MS || 300_000));
+  }, opts.timeoutMs ?? Number(process.env.STACK_TIMEOUT_MS || 420_000));
   const onSignal = (): void => {
     for (const c of [assertor, producer, clawshield]) c?.kill("SIGTERM");
     void gw?.stop().finally(() => process.exit(130));
@@ -213,7 +214,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
       CLAWSHIELD_PLUGIN_PATH: pluginPkg,
       CLAWSHIELD_PLUGIN_STATE_DIR: pluginState,
     });
-    gw = await startGateway({ llm: `http://127.0.0.1:${modelPort}/v1`, execMode: "ask", config, readyTimeoutMs: 90_000, ...(opts.keep ? { keepTempDir: true } : {}) });
+    gw = await startGateway({ llm: `http://127.0.0.1:${modelPort}/v1`, execMode: "ask", config, readyTimeoutMs: 150_000, ...(opts.keep ? { keepTempDir: true } : {}) });
     await ensurePluginLoaded(gw, log);
     timings.gatewayStartMs = Date.now() - tg;
     log(`gateway ${gw.url} ready in ${timings.gatewayStartMs} ms (pid ${gw.pid}, log ${gw.logPath})`);
