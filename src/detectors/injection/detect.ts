@@ -198,8 +198,9 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
       const { prob, start, end } = model.score(n.text, matchedAt);
       let score = 0;
       for (const band of model.bands) if (prob >= band.minProb && band.score > score) score = band.score;
-      // The model learned from prompts, not from fetched documents: there it only supports the rules.
-      if (s.origin === "tool_output") score = Math.min(score, FETCHED_MODEL_CAP);
+      // The model learned from prompts, not from fetched documents: there only its top band counts,
+      // and only as support for the rules.
+      if (s.origin === "tool_output") score = prob >= (model.bands[model.bands.length - 1]?.minProb ?? 1) ? FETCHED_MODEL_CAP : 0;
       if (score > 0) {
         const [a, b] = toOriginalSpan(n, start, Math.min(end, start + 160), original.length);
         out.push({ ...finding(computed("inj.model.classifier"), score, field, original, base + a, base + b), message: `${computed("inj.model.classifier").message}: p=${prob.toFixed(3)}`, evidence: { field, start: base + a, end: base + b, excerpt: `p=${prob.toFixed(3)} ${excerpt(original, a, b, 120)}` } });

@@ -4,6 +4,11 @@
 // the NORMALIZED text (see normalize.ts): lower-case, accents stripped, look-alikes folded, so
 // they are written in lower case without accents. Fixtures: test/fixtures/rules/injection.txt.
 
+import { normalizeForMatch } from "./normalize.ts";
+
+/** Literal in normalized form (for scripts whose letters the normalizer folds, e.g. Cyrillic). */
+const N = (s: string): string => normalizeForMatch(s).text;
+
 export type InjectionFamily =
   | "instruction-override"
   | "system-prompt-extraction"
@@ -344,6 +349,56 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["<!--"]],
     message: "hidden HTML comment carrying instructions for the AI",
   },
+  // ---- task pivots and hijacks (added in v2; general forms, several languages) -----------------
+  {
+    id: "inj.override.instruction-label",
+    family: "instruction-override",
+    score: 35,
+    pattern: r(`(?:\\b(?:additional|new|further|extra|real|hidden|secret|updated|revised|next|important) (?:instructions?|statement|commands?|task|orders?|directive)\\s{0,3}[:\\-]|(?:^|\\n|\\\\n)\\s{0,4}(?:instructions?|task|befehl|anweisung|aufgabe|instruccion|consigne)\\s{0,2}:\\s{0,3}\\S|\\b(?:neue|zusatzliche|weitere|nachste) (?:aufgabe|anweisung|anweisungen|instruktion|instruktionen|befehle?)\\b|\\b(?:nouvelle|nouvelles) (?:tache|instructions?|consignes?)\\b|\\b(?:nueva|nuevas) (?:tarea|instrucciones|instruccion|orden)\\b|新的?(?:任务|指令|指示))`),
+    gate: [["instruction","statement","command","task","order","directive","befehl","anweisung","aufgabe","instruccion","consigne","instruktion","tache","tarea","orden","任务","指令","指示"]],
+    message: "labels a new or additional instruction for the agent (\"new statement:\", \"Instruction:\", \"neue Aufgabe\"), a task-hijack pattern",
+  },
+  {
+    id: "inj.override.pivot-now",
+    family: "instruction-override",
+    score: 30,
+    pattern: r(`(?:[.!?:\\n]|\\\\n)\\s{0,4}(?:(?:and|but|ok|okay|so|und|aber|also|gut|et|mais|y|pero) )?(?:now|jetzt|nun|maintenant|ahora|ora),? (?:(?:come on|please|bitte|s'il te plait|por favor),? )?(?:write|say|tell|print|output|give|answer|respond|reply|generate|create|compose|draft|formulate|ignore|forget|focus|pretend|act|schreib(?:e|en)?|sag(?:e|en)?|gib|antworte|verfasse|formuliere|erklare|nenne|vergiss|ignoriere|konzentriere|ecris|dis|reponds|oublie|escribe|di|dime|responde|olvida|scrivi|dimmi)\\b|\\b(?:i need your help with (?:another|a new|a different) task|(?:und|aber) (?:jetzt|nun) (?:zu|eine?) (?:einer? )?(?:anderen|neuen|weiteren) (?:aufgabe|frage))|\\b(?:sehr gut|gut gemacht|super|toll|prima|ausgezeichnet|hervorragend|perfekt|das ist erledigt|bien joue|tres bien|muy bien|excelente)\\b[^\\n]{0,60}?\\b(?:nun|jetzt|maintenant|ahora)\\b`),
+    gate: [["now","jetzt","nun","maintenant","ahora","ora","another task","new task","different task","anderen","neuen","weiteren"]],
+    message: "after a first request or a closing remark, pivots to a new command (\"… Now write …\", \"Sehr gut. Jetzt …\"), a hijack pattern",
+  },
+  {
+    id: "inj.override.forget-multilingual",
+    family: "instruction-override",
+    score: 45,
+    pattern: r(
+      [
+        `\\b(?:vergiss|vergesst|vergessen sie|ignoriere|ignoriert|ignorieren sie)\\b (?:einfach |bitte |nun |jetzt )?(?:alles|alle[sn]? (?:vorherigen?|bisherigen?|obigen?)|das (?:obige|vorherige|bisherige|gesagte)|die (?:obigen|vorherigen|bisherigen|vorangegangenen)|was (?:ich|wir|du) (?:gesagt|geschrieben|gelernt))`,
+        `\\b(?:abweichend|entgegen) (?:von |zu )?(?:den |allen )?(?:vorherigen|bisherigen|obigen|vorigen|fruheren) (?:anweisungen|instruktionen|befehlen|vorgaben|regeln)`,
+        `\\b(?:hore|hort) nicht (?:mehr )?auf (?:alles|die|das|deine)`,
+        `\\b(?:zaboravi|zaboravite|ignoriraj) (?:sve|prethodne|sva)`,
+        `(?:${N("забудь")}|${N("забудьте")}|${N("игнорируй")}|${N("игнорируйте")})[^.!?\\n]{0,20}?(?:${N("все")}|${N("инструкци")}|${N("предыдущ")})`,
+        `\\b(?:oublie|oubliez) (?:tout|toutes|tous|ce que)\\b|\\b(?:olvida|olvide|olvidate de) (?:todo|todas|lo (?:anterior|que))\\b|\\bdimentica (?:tutto|tutte)\\b`,
+      ].join("|"),
+    ),
+    gate: [["vergiss","vergesst","vergessen","ignorier","abweichend","entgegen","nicht","zaboravi","ignoriraj",N("забудь"),N("игнорир"),"oubli","olvid","dimentica"]],
+    message: "instruction override worded as \"forget/ignore everything said before\" in German, French, Spanish, Italian, Croatian or Russian (\"Vergiss alles\", \"Abweichend von vorherigen Instruktionen\", \"Zaboravi sve instrukcije\")",
+  },
+  {
+    id: "inj.override.respond-only",
+    family: "instruction-override",
+    score: 30,
+    pattern: r(`\\b(?:(?:respond|reply|answer) (?:only|just|exclusively)? ?with (?:only |just )?(?:"|'|the (?:word|phrase|sentence|text)\\b)|(?:antworte|antworten sie|antwortet) (?:nur|ausschliesslich|lediglich|einfach) (?:mit|noch)|(?:reponds|repondez) (?:seulement|uniquement) (?:par|avec)|(?:responde|contesta) (?:solo|solamente|unicamente) con|(?:say|print|output|write|sag|sage|schreibe?|dis|di) (?:only |just |nur |exactly |genau )?(?:"|')[^"'\\n]{1,60}(?:"|')\\s{0,2}(?:$|[.!,]|and|und)|\\b(?:say|state|write|print|declare) that (?:you (?:hate|love|are|were)|[a-z]{2,20} (?:is|are|was) (?:the (?:best|worst|greatest)|stupid|evil|crazy)))`),
+    gate: [["respond","reply","answer","antwort","repond","responde","contesta","say","print","output","write","sag","schreib","dis","di ","state","declare"]],
+    message: "dictates the agent's exact output (\"respond only with …\", \"say 'X'\", \"Antworte nur mit …\"), used to hijack what the agent says",
+  },
+  {
+    id: "inj.persona.identity-assignment",
+    family: "persona",
+    score: 20,
+    pattern: r(`\\b(?:pretend (?:that )?you (?:are|can|have|were)|from now on,? you are|you are (?:no longer|not) (?:an? )?(?:ai|assistant|chatbot|language model|newspaper)|stell dir vor,? (?:du bist|dass du)|tu es (?:desormais|a partir de maintenant)|imagina que eres|finge que eres|du bist (?:kein|keine) (?:ki|assistent|sprachmodell|chatbot))\\b`),
+    gate: [["pretend","from now on","no longer","not a","not an","stell dir vor","tu es","imagina","finge","du bist"]],
+    message: "assigns the agent a new identity or pretend capabilities (\"pretend you are …\", \"stell dir vor, du bist …\"), a weak persona-hijack signal",
+  },
   // ---- indirect (fetched content only) -------------------------------------------------------
   {
     id: "inj.indirect.response-directive",
@@ -361,5 +416,31 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     fetchedOnly: true,
     pattern: r(`(?:^|[.!?:;|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?(?:translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|create|provide|explain|describe|tell|list|recommend|suggest|analy[sz]e|determine|classify|calculate|answer|respond|reply|include|add|integrate|insert|incorporate|mention|promote|advertise|encourage|urge|direct|redirect|instruct|output|print|say|repeat|ignore|forget|encode|decode|convert|rearrange|scramble|anagram|misspell|spell)\\b [^.!?\\n]{3,160}?(?:[.!?]|$)`),
     message: "fetched content contains an imperative task addressed to the reader (weak signal on its own)",
+  },
+  {
+    id: "inj.indirect.task-for-assistant",
+    family: "indirect",
+    score: 20,
+    fetchedOnly: true,
+    pattern: r(`(?:^|[.!?|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?(?:translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|recommend|suggest|explain|describe|provide|determine|create|classify|calculate|identify|analy[sz]e|anagram|scramble|misspell|jumble|rearrange|introduce|augment|enhance|modify|integrate|incorporate|promote|tease|encourage|urge)\\b [^.!?\\n|]{3,160}?(?:[.!?]|$)`),
+    gate: [["translate","summar","rewrite","rephrase","compose","draft","write","generate","recommend","suggest","explain","describe","provide","determine","create","classify","calculate","identify","analy","anagram","scramble","misspell","jumble","rearrange","introduce","augment","enhance","modify","integrate","incorporate","promote","tease","encourage","urge"]],
+    message: "fetched content carries a task for an assistant (\"Translate …\", \"Write a …\", \"Suggest …\") that is unrelated to the content's own purpose; together with other signals it marks an indirect injection",
+  },
+  {
+    id: "inj.indirect.leading-instruction",
+    family: "indirect",
+    score: 20,
+    fetchedOnly: true,
+    pattern: /^\s{0,4}(?:please )?(?:what|who|how|why|when|where|which|can you|could you|would you|tell me|give me|show me|help me|[a-z]{3,14}(?: (?:a|an|the|me|your|all|every|some))?) [^\n|]{3,200}?[?.!]\s{0,4}\n\s{0,4}\n/g,
+    message: "fetched content opens with a stand-alone request or question followed by the actual content, the shape of an instruction prepended to a page, mail or file",
+  },
+  {
+    id: "inj.indirect.embedded-question",
+    family: "indirect",
+    score: 15,
+    fetchedOnly: true,
+    pattern: r(`(?:[.!?|]\\s{0,8}|\\n\\s{0,8})(?:what (?:is|are|was|were)(?: the)?|who (?:is|was|wrote|invented|discovered)|how (?:do|does|can|did) (?:i|you|we)|how (?:has|have)|can you (?:show|tell|give|explain|help|recommend|suggest)|could you (?:show|tell|give|explain|help|recommend|suggest))\\b[^.!?\\n|]{3,140}?\\?`),
+    gate: [["what ","who ","how ","can you","could you"]],
+    message: "fetched content contains a general question addressed to the reader, unrelated to the content around it; weak on its own",
   },
 ];
