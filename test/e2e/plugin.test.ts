@@ -162,4 +162,15 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
     assert.equal(turn2.state, "final");
     assert.ok(existsSync(fresh), `the same exec in a fresh session did not run: ${turn2.text}`);
   });
+
+  test("(f) hook liveness: clawshield.decisions lists a decision for every tool call the plugin saw", { timeout: 30_000 }, async () => {
+    assert.ok(sender);
+    const res = (await sender.request("clawshield.decisions", { since: 0, limit: 500 })) as { v: number; instanceId: string; seq: number; decisions: { toolName: string; action: string; toolCallId?: string; runId?: string; sessionKey?: string }[] };
+    assert.equal(res.v, 1);
+    assert.ok(res.instanceId.length > 0);
+    const actions = new Set(res.decisions.map((d) => d.action));
+    for (const a of ["allow", "review", "block"]) assert.ok(actions.has(a), `no ${a} decision recorded: ${JSON.stringify(res.decisions.slice(-5))}`);
+    assert.ok(res.decisions.every((d) => typeof d.toolCallId === "string" && typeof d.runId === "string"));
+    assert.ok(res.decisions.some((d) => d.sessionKey === "agent:main:taint" && d.action === "block"));
+  });
 });
