@@ -1,0 +1,4 @@
+/** End-to-end harness: fake model server, real OpenClaw Gateway, operator-client helpers. */
+export * from "./fake-llm.ts";
+export * from "./gateway.ts";
+export * from "./client.ts";
