@@ -6,7 +6,7 @@
 // reverse-shell / download-exec checks on agent text fields that look like shell.
 
 import { createHash } from "node:crypto";
-import type { SecurityConfig } from "../../config/schema.ts";
+import { DEFAULT_BLOCKED_COMMAND_PATTERNS, type SecurityConfig } from "../../config/schema.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
@@ -69,7 +69,7 @@ const PERSIST_RES: readonly RegExp[] = [
   /\.git\/+hooks\//,
   /\.openclaw\/+(?:openclaw\.json|exec-approvals)/,
 ];
-const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|xinitrc|xprofile|xsession)\b|\.config\/+fish\/+config\.fish/;
+const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|xinitrc|xprofile|xsession)(?:\.d\/|(?![\w.-]))|\.config\/+fish\/+config\.fish/;
 
 const PASTE_HOSTS = /\b(?:pastebin\.com|paste\.ee|pastebin\.pl|hastebin\.com|ghostbin\.\w+|termbin\.com|ix\.io|sprunge\.us|0x0\.st|transfer\.sh|file\.io|bashupload\.com|oshi\.at|temp\.sh|tmpfiles\.org|webhook\.site|requestbin\.(?:com|net)|pipedream\.net|requestcatcher\.com|beeceptor\.com|hookbin\.com|mockbin\.org|ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.com|trycloudflare\.com|serveo\.net|localhost\.run|loca\.lt|interact\.sh|oast\.(?:fun|live|me|online|pro|site)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|(?:discord(?:app)?\.com|ptb\.discord\.com|canary\.discord\.com)\/api\/webhooks|hooks\.slack\.com|api\.telegram\.org\/bot)/i;
 const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(?:-string)?|-T|--upload-file|--post-file|--post-data|--body-file|-X|--request|--json)(?:=|$)|^-[a-zA-Z]*[dFT]$/;
@@ -91,7 +91,9 @@ export interface CommandDetectorOptions {
 }
 
 export function createCommandDetector(security: SecurityConfig, shell?: ShellParser): Detector {
-  const user = security.blocked_command_patterns.map((src) => ({ re: compileUserPattern(src), pre: requiredLiteral(src), short: shortLiterals(src) }));
+  // Rust-era default patterns are skipped (the built-in rules cover them more precisely); the
+  // index i of cmd.user.<i> stays the entry's position in the configured list.
+  const user = security.blocked_command_patterns.map((src) => (RUST_DEFAULT_PATTERNS.has(src) ? undefined : { re: compileUserPattern(src), pre: requiredLiteral(src), short: shortLiterals(src) }));
   const exact = new Set(security.allowed_commands.map((c) => c.trim()));
   const hashes = new Set(security.allowed_command_hashes.map((h) => h.trim().toLowerCase()));
   const prefixes = security.allowed_command_prefixes;
@@ -112,6 +114,7 @@ export function createCommandDetector(security: SecurityConfig, shell?: ShellPar
           const hay = cmd.length > MAX_USER_PATTERN_CHARS ? cmd.slice(0, MAX_USER_PATTERN_CHARS) : cmd;
           let lower: string | undefined;
           user.forEach((p, i) => {
+            if (p === undefined) return;
             const lit = p.pre.literal;
             if (lit !== undefined && !(p.pre.caseInsensitive ? (lower ??= hay.toLowerCase()) : hay).includes(lit)) return;
             if (lit === undefined && p.short !== undefined && !(lower ??= hay.toLowerCase()).includes(p.short)) return;
@@ -136,6 +139,9 @@ export function createCommandDetector(security: SecurityConfig, shell?: ShellPar
     },
   };
 }
+
+/** The Rust runtime's default blocked_command_patterns: not scored under clawshield scoring. */
+const RUST_DEFAULT_PATTERNS: ReadonlySet<string> = new Set(DEFAULT_BLOCKED_COMMAND_PATTERNS);
 
 /** Characters of a command line the operator's RE2 patterns are matched against. */
 export const MAX_USER_PATTERN_CHARS = 64 * 1024;
@@ -519,6 +525,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       (isNetClient(c) && (c.redirects.some((r) => r.op === "<") || c.upstream.length > 0)) ||
       ((name === "scp" || name === "rsync" || name === "sftp" || name === "ftp" || name === "lftp" || name === "rclone") && hasUrl) ||
       ((name === "scp" || name === "rsync") && args.some((a) => /^[^/\s-][^\s/]*:/.test(a))) ||
+      ((name === "sshfs" || name === "curlftpfs" || name === "rclone") && hasUrl) ||
       c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) ||
       (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
@@ -531,6 +538,26 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       if (sends || c.upstream.length > 0 || (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a)))) hit(RULES.pasteUpload, c);
       else hit(RULES.pasteHost, c);
     }
+
+    const up = uploadOf(c);
+    if (up !== undefined) {
+      const dest = destinationOf(words, isNetClient(c));
+      if (dest === "public-ip") hit(RULES.upload, c, "to a public IP address", 45);
+      else if (dest === "host" && up === "file") hit(RULES.upload, c);
+    }
+
+    // --- privileged behaviours (sudo/doas/su or inherited from a privileged shell) ---
+    if (c.privileged) {
+      const pb = privilegedBehaviour(c);
+      if (pb !== undefined) hit(pb.rule, c, pb.note);
+    }
+    if (extractsToSystem(c)) hit(RULES.systemExtract, c);
+    if ((name === "ln" || name === "cp") && args.some((a) => /^-[a-zA-Z]*s/.test(a) || name === "cp")) {
+      const pos = args.filter((a) => !a.startsWith("-"));
+      const dst = pos[pos.length - 1];
+      if (pos.length === 2 && SHELL_WORD.test(pos[0]!) && pos[0]!.includes("/") && dst !== undefined && !SHELL_WORD.test(baseOf(dst)) && !/\/$/.test(dst) && !/^(?:\/(?:usr\/)?(?:local\/)?bin\/)?$/.test(dst)) hit(RULES.shellAlias, c, `\`${excerpt(dst, 0, undefined, 40)}\` is a shell`);
+    }
+    if (c.code === undefined && !INTERPRETERS.has(name) && !SHELLS.has(name) && (args.some((a) => CODE_CALL_ARG.test(a)) || (name === "sed" && sedExecutes(args)))) hit(RULES.codeCall, c);
 
     // --- persistence ---
     const wt = writeTargets(c);
@@ -559,7 +586,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
         else hit(RULES.persistWrite, c, `\`${excerpt(mention, 0, undefined, 60)}\` given to \`${name}\``);
         technique = true;
       } else if (words.some((w) => RC_FILE.test(w)) && !EDITORS.has(name) && !["cp", "mv", "ln", "chmod", "chown", "diff", "git", "dotfiles", "stow", "install", "rm", "touch", "sed"].includes(name)) {
-        hit(RULES.rcWrite, c, `\`${name}\` given a shell start-up file`, 30);
+        // As an option's value (`-o ~/.bashrc`, `--log=~/.zshrc`) it is most likely an output file.
+        const asOption = args.some((a, k) => (RC_FILE.test(a) && /^-/.test(args[k - 1] ?? "") && !/^-/.test(a)) || (/^--?[\w-]+=/.test(a) && RC_FILE.test(a.slice(a.indexOf("=") + 1))));
+        hit(RULES.rcWrite, c, asOption ? `\`${name}\` given a shell start-up file as an option value` : `\`${name}\` given a shell start-up file`, asOption ? 50 : 30);
       }
     }
     if (name === "crontab") {
@@ -642,13 +671,14 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (/\$\{IFS(?:%\?*)?\}|\$IFS(?=[/\-.$'"]?\w)/.test(text)) hit(RULES.ifs);
   if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (/\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
-  if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p["'\s\]),]/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p(?:$|["'\s\]),])/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (!hits.some((h) => h.rule === RULES.pipeToShell)) {
     // Backstop for what the walk did not structure (error regions, text past the analysed window).
     const m = /\b(?:curl|wget)\b[^|;&\n]{0,400}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/\S*\/)?(?:ba|z|da|k)?sh\b/.exec(text);
     if (m) hits.push({ rule: RULES.pipeToShell, ...(spanCmd(cmds, m.index) ?? {}) });
   }
   if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
+  else if (!hits.some((h) => h.rule === RULES.interpSocket) && text.length <= MAX_CODE_SCAN && STRONG_SOCKET.test(text) && STRONG_PROCESS.test(text)) hit(RULES.interpSocket, undefined, "socket and process APIs in the same payload");
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
 
@@ -657,7 +687,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (secretCmd !== undefined || accountCmd !== undefined) technique = true;
   if (privileged !== undefined) {
     hit(RULES.sudo, privileged);
-    const severe = hits.some((h) => h.rule !== RULES.sudo && h.rule !== RULES.rmRf && h.rule !== RULES.secureDelete && h.rule !== RULES.power && h.rule !== RULES.partition && h.rule !== RULES.unparsable && (h.rule.family === "shell-escape" || h.rule.family === "credential-access" || h.rule.family === "persistence" || h.rule.family === "privilege-escalation" && h.rule !== RULES.rootShell || h.rule.family === "reverse-shell"));
+    const severe = hits.some((h) => h.rule !== RULES.sudo && !OWN_PRIV_RULES.has(h.rule) && h.rule !== RULES.rmRf && h.rule !== RULES.secureDelete && h.rule !== RULES.power && h.rule !== RULES.partition && h.rule !== RULES.unparsable && (h.rule.family === "shell-escape" || h.rule.family === "credential-access" || h.rule.family === "persistence" || h.rule.family === "privilege-escalation" && h.rule !== RULES.rootShell || h.rule.family === "reverse-shell"));
     if (severe || technique || privilegedInteractive(cmds) || shellReference(text, cmds) || usesDroppedFile(cmds)) hit(RULES.privTechnique, privileged);
   }
   if (walk.truncated) hit(RULES.oversized);
@@ -733,4 +763,231 @@ function rawNameOf(c: Cmd, _top: string): string | undefined {
 function spanCmd(cmds: readonly Cmd[], index: number): { cmd: Cmd } | undefined {
   for (const c of cmds) if (c.depth === 0 && c.start <= index && index < c.end) return { cmd: c };
   return undefined;
+}
+
+
+// ---- uploads, privileged behaviours, code in arguments ----
+
+/** Rules of the privileged-behaviour family; they do not by themselves trigger privileged-abuse. */
+const OWN_PRIV_RULES: ReadonlySet<CommandRule> = new Set([RULES.privInstall, RULES.privWrite, RULES.privUntrusted, RULES.privCode]);
+
+/** Text-level reverse-shell backstop (payloads the shell parser cannot structure: PowerShell, Groovy, C …). */
+const MAX_CODE_SCAN = 64 * 1024;
+const STRONG_SOCKET = /Net\.Sockets\.TCPClient|new\s+(?:java\.net\.)?Socket\s*\(|socket\.socket\s*\(|TCPSocket\.(?:new|open)|fsockopen\s*\(|net\.Dial(?:TCP)?\s*\(|IO::Socket::INET|Socket\.connect\s*\(|\bsocket\s*\(\s*(?:S|AF_INET|PF_INET)\b|syscall\.Socket\s*\(|\bconnect\s*\(\s*sockfd\b/;
+const STRONG_PROCESS = /GetStream\s*\(|ProcessBuilder|getRuntime\(\)\.exec|\bdup2\s*\(|pty\.spawn|proc_open|exec\.Command|Process\.[sS]tart\s*\(|\bexecve?\s*\(|\bsubprocess\.|Invoke-Expression|\biex\b|["']\/bin\/(?:ba|da|z)?sh["']|cmd\.exe|\bpopen\s*\(/;
+
+/** Program-running or file-reading code passed as an argument of a non-interpreter (REPL one-liners, TeX, …). */
+const CODE_CALL_ARG = /Runtime\.getRuntime\(\)\.exec\s*\(|new\s+(?:java\.lang\.)?ProcessBuilder\s*\(|Process\.Start\s*\(|\bos\.execute\s*\(|\bio\.popen\s*\(|\bos\.system\s*\(|\bsubprocess\.\w+\s*\(|require\(\s*["']child_process["']\)|System\.IO\.File\.\w+\s*\(|\bFile\.(?:ReadAll\w*|WriteAll\w*|read|write|open)\s*\(|\\(?:immediate)?\\?write18\b|\\openout\b|\\input\s*\|/;
+
+/** `sed e`, `sed '1e cmd'`, `sed 's/x/y/e'`: GNU sed runs a command. */
+function sedExecutes(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    const script = a === "-e" || a === "--expression" ? args[++k] : a.startsWith("-") ? undefined : a;
+    if (script === undefined) continue;
+    if (/^(?:\d+|\$|\/[^/]*\/)?,?\d*e(?:\s|$)/.test(script) || /^s(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[gpiImM0-9]*e[gpiImM0-9]*$/.test(script)) return true;
+    if (!a.startsWith("-")) break; // the first non-option word is the script; the rest are files
+  }
+  return false;
+}
+
+const FILE_READERS = new Set(["cat", "tar", "zip", "gzip", "bzip2", "xz", "zstd", "base64", "xxd", "dd", "head", "tail", "cpio", "7z", "openssl", "gpg", "pv"]);
+
+/** Whether a command sends something to another host, and whether that is a local file ("file") or inline data ("data"). */
+function uploadOf(c: Cmd): "file" | "data" | undefined {
+  const { name, args } = c;
+  if (DOWNLOADERS.has(name)) {
+    let kind: "file" | "data" | undefined;
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k]!;
+      const eq = a.indexOf("=");
+      const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+      const val = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : args[k + 1];
+      if (/^(?:-T|--upload-file|--post-file|--body-file|-p)$/.test(flag) && (name !== "curl" || flag !== "-p")) return "file";
+      if (/^(?:-F|--form)$/.test(flag) && val !== undefined && /[@<]/.test(val)) return "file";
+      if (/^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|--data-ascii|--json|--post-data|--body-data)$/.test(flag)) {
+        if (val !== undefined && /^@(?!-$)/.test(val) && flag !== "--data-raw") return "file";
+        kind = "data";
+      }
+    }
+    if (kind === undefined && c.upstream.length > 0 && args.some((a) => /^(?:-T|--upload-file|-d|--data(?:-binary)?|--post-file)$/.test(a))) kind = "data";
+    return kind;
+  }
+  if (name === "scp" || name === "rsync" || name === "sftp") {
+    const pos = args.filter((a) => !a.startsWith("-"));
+    const remote = (a: string): boolean => /^(?:[^/\s@]+@)?(?:\[[^\]]+\]|[^/\s:]+):(?!\/\/)/.test(a) || /^rsync:\/\//.test(a);
+    const dst = pos[pos.length - 1];
+    if (dst !== undefined && pos.length >= 2 && remote(dst) && pos.slice(0, -1).some((a) => !remote(a))) return "file";
+    return undefined;
+  }
+  if (isNetClient(c) || name === "ssh") {
+    if (name === "socat") {
+      const fileAddr = args.some((a) => /^(?:file|open|gopen|create|exec|system):/i.test(a) && !/^(?:exec|system):/i.test(a));
+      const netAddr = args.some((a) => /^(?:tcp|tcp4|tcp6|udp|udp4|udp6|ssl|openssl|sctp)(?:-connect)?:/i.test(a));
+      if (fileAddr && netAddr) return "file";
+    }
+    if (c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty|u?random)/.test(r.target))) return "file";
+    if (c.upstream.length > 0) return c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-"))) ? "file" : "data";
+    return undefined;
+  }
+  if (/^(?:ftp|tftp|lftp|smbclient|curlftpfs|ncftpput)$/.test(name) && (args.some((a) => /^(?:m?put|-p|-P)$/.test(a) || /\bm?put\s/.test(a)) || name === "ncftpput" || (c.stdinText !== undefined && /\bm?put\s/.test(c.stdinText)))) return "file";
+  return undefined;
+}
+
+const IPV4_IN_WORD = /(?:^|[@/:=,\s[(])((?:\d{1,3}\.){3}\d{1,3})(?=$|[:/,\s\])])/;
+
+/** Where a command's network words point: a public IPv4 literal, a local/private address, or a host name. */
+function destinationOf(words: readonly string[], bare: boolean): "public-ip" | "local" | "host" | undefined {
+  let host = false;
+  let local = false;
+  for (const w of words) {
+    const m = IPV4_IN_WORD.exec(w);
+    if (m) {
+      const o = m[1]!.split(".").map(Number);
+      const [a = 0, b = 0] = o;
+      if (o.some((x) => x > 255)) continue;
+      if (a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a >= 224) local = true;
+      else return "public-ip";
+      continue;
+    }
+    if (/(?:^|[@/:=])(?:localhost|127\.0\.0\.1|\[?::1\]?)(?=$|[:/\]])/.test(w)) local = true;
+    // Only words shaped like a destination: a URL, user@host, host:path / host:port, a socat address, or a bare host name for raw clients.
+    else if (/^[a-z][\w+.-]*:\/\/[^/\s:.]+\.[^/\s]/i.test(w) || /^(?:[^/\s@]+@)[^/\s:.]+\.[^/\s:]+/.test(w) || /^(?:(?:tcp|udp|ssl|openssl)[\w-]*:)?[a-z0-9][a-z0-9.-]*\.[a-z]{2,}:(?:\d+|[^/\s]*\/)/i.test(w) || (bare && /^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+$/i.test(w) && URL_OR_HOST.test(w))) host = true;
+  }
+  return host ? "host" : local ? "local" : undefined;
+}
+
+/** Package/module installers that take a local file. */
+function privilegedInstall(c: Cmd): boolean {
+  const { name, args } = c;
+  const pos = args.filter((a) => !a.startsWith("-"));
+  const localPath = (a: string): boolean => /^(?:\.{1,2}|~)?\/|^\.$|^file:|^git\+|\.(?:whl|tar\.gz|tgz|tar\.bz2|zip|gem|deb|rpm|snap|pkg|apk|ko|ko\.xz|ko\.gz|flatpak|flatpakref|appimage|run|bin)$/i.test(a);
+  switch (name) {
+    case "dpkg":
+      return args.some((a) => /^(?:-[a-zA-Z]*i[a-zA-Z]*|--install|--unpack|-x|--extract|-X|--vextract|--force-[\w-]+)$/.test(a) && !/^-[a-zA-Z]*[lLsSp]/.test(a)) || pos.some((a) => /\.deb$/.test(a));
+    case "rpm":
+      return args.some((a) => /^-[iUF][a-zA-Z]*$|^--(?:install|upgrade|freshen|reinstall)$/.test(a)) || (pos.some((a) => /\.rpm$/.test(a)) && !args.some((a) => /^-[a-zA-Z]*q/.test(a)));
+    case "yum":
+    case "dnf":
+    case "zypper":
+    case "microdnf":
+    case "tdnf":
+    case "apt":
+    case "apt-get":
+    case "aptitude":
+    case "nala":
+    case "pacman":
+    case "apk":
+    case "pkg":
+      return pos.some((a) => /^(?:localinstall|install-local)$/.test(a)) || (args.some((a) => /^(?:install|reinstall|upgrade|add|localinstall|-U|--upgrade)$/.test(a)) && pos.some((a) => localPath(a) && !/^(?:install|reinstall|upgrade|add)$/.test(a)));
+    case "snap":
+      return pos[0] === "install" && (args.some((a) => a === "--dangerous" || a === "--devmode") || pos.slice(1).some(localPath));
+    case "pip":
+    case "pip3":
+    case "pipx":
+    case "uv":
+    case "easy_install":
+    case "npm":
+    case "pnpm":
+    case "yarn":
+    case "bun":
+    case "gem":
+    case "cpan":
+    case "cpanm":
+    case "cargo":
+    case "go": {
+      const k = pos.findIndex((a) => /^(?:install|i|add|link)$/.test(a));
+      if (name === "gem" && k >= 0 && args.includes("--local")) return true;
+      if (name === "easy_install" || name === "cpanm" || name === "cpan") return pos.some(localPath);
+      return k >= 0 && (args.some((a) => a === "-e" || a === "--editable" || a === "--path") || pos.slice(k + 1).some(localPath));
+    }
+    case "python":
+      return args.some((a, i) => a === "-m" && /^(?:pip|pip3|easy_install)$/.test(args[i + 1] ?? "")) && pos.some((a) => /^install$/.test(a)) && (args.some((a) => a === "-e") || pos.some((a) => localPath(a) && !/^(?:pip|pip3|install)$/.test(a)));
+    case "insmod":
+    case "kextload":
+    case "kmutil":
+      return pos.length > 0;
+    case "modprobe":
+      return args.some((a) => a === "-d" || a === "--dirname") || pos.some((a) => /\//.test(a));
+    case "installer":
+      return args.includes("-pkg");
+    case "flatpak":
+      return pos[0] === "install" && pos.slice(1).some(localPath);
+    case "rustup":
+      return pos[0] === "toolchain" && pos[1] === "link";
+    default:
+      return false;
+  }
+}
+
+const EXTRACTORS = /^(?:tar|bsdtar|gtar|unzip|7z|7za|7zr|cpio|ar|unsquashfs|unrar|rar|lha|arj|zip|patch|rsync|dpkg-deb|busybox)$/;
+
+function privilegedWrites(c: Cmd): string | undefined {
+  const { name, args } = c;
+  for (const t of writeTargets(c)) {
+    if (t === "" || t === "-" || t.includes("=") || /^\/dev\/(?:null|stdout|stderr|tty|fd\/|pts\/)/.test(t) || /^&?\d+$/.test(t)) continue;
+    if (/[/.~$]/.test(t) || /^(?:cp|mv|install|ln|tee|dd|truncate|sed|perl|ditto|rsync)$/.test(name)) return t;
+  }
+  if (EXTRACTORS.test(name)) {
+    if (name === "tar" || name === "bsdtar" || name === "gtar") return args.some((a) => /^-?[a-zA-Z]*x[a-zA-Z]*$/.test(a) && !a.startsWith("--") || a === "--extract" || a === "--get") ? "archive contents" : undefined;
+    if (name === "7z" || name === "7za" || name === "7zr" || name === "ar" || name === "unrar" || name === "rar") return /^(?:x|e|-?x\w*)$/.test(args.find((a) => !a.startsWith("-")) ?? "") ? "archive contents" : undefined;
+    if (name === "cpio") return args.some((a) => /^-[a-zA-Z]*i|^--extract$/.test(a)) ? "archive contents" : undefined;
+    if (name === "zip" || name === "busybox" || name === "rsync") return undefined;
+    if (name === "patch" || name === "unzip" || name === "unsquashfs" || name === "lha" || name === "arj" || name === "dpkg-deb") return args.some((a) => !a.startsWith("-")) ? "files" : undefined;
+  }
+  if (name === "git" && args[0] === "apply") return "a patch";
+  return undefined;
+}
+
+const STAGED_PATH = /(?:^|[=:,|@<'"\s])\/(?:tmp|var\/tmp|dev\/shm)\/[^\s'"]/;
+const BIN_PATH = /\/(?:usr\/)?(?:local\/)?(?:s?bin|libexec)\/[\w.+-]+/;
+const NOT_STAGED = /^(?:rm|rmdir|mkdir|touch|ls|ll|du|df|stat|file|umount|mount|chown|chgrp|find|cd|test|\[|\[\[|echo|printf|kill|pkill|lsof|fuser|shred|wipe|srm|mktemp)$/;
+const REPLS = /^(?:gcore|procdump|jshell|java|dotnet|kotlin|kotlinc|scala|groovy|groovysh|clojure|clj|erl|iex|elixir|ghci|runghc|guile|racket|sbcl|clisp|ocaml|swift|gjs|ts-node|tsx|csi|lldb|bpftrace|stap|jjs|jrunscript|rscript|r|octave|octave-cli|julia|gdb)$/;
+
+/** What a privileged command does that makes it a privilege-escalation primitive, if anything. */
+function privilegedBehaviour(c: Cmd): { rule: CommandRule; note?: string } | undefined {
+  const { name, args } = c;
+  if (privilegedInstall(c)) return { rule: RULES.privInstall, note: `\`${name}\`` };
+  const w = privilegedWrites(c);
+  if (w !== undefined) return { rule: RULES.privWrite, note: `\`${name}\` writes ${excerpt(w, 0, undefined, 60)}` };
+  if ((INTERPRETERS.has(name) && !/^(?:awk|gawk|mawk|nawk|busybox-awk)$/.test(name)) || REPLS.test(name) || (SHELLS.has(name) && args.some((a) => !a.startsWith("-")) && shellDashCArg(args) === undefined) || /^(?:shell|console|repl|interactive)$/.test(args[0] ?? "")) return { rule: RULES.privCode, note: `\`${name}\`` };
+  if (!NOT_STAGED.test(name) && !READERS.has(name)) {
+    const words = [...args, ...c.redirects.filter((r) => !isWriteRedirect(r.op)).map((r) => r.target), ...c.env.map(([, v]) => v)];
+    const staged = words.find((a) => STAGED_PATH.test(a) || /^\/(?:tmp|var\/tmp|dev\/shm)\/\S/.test(a));
+    if (staged !== undefined) return { rule: RULES.privUntrusted, note: `\`${excerpt(staged, 0, undefined, 60)}\`` };
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k]!;
+      const prev = args[k - 1] ?? "";
+      const execCtx =
+        (prev === "--" && BIN_PATH.test(a) && a.startsWith("/")) ||
+        /=\s*['"]?\|?\s*\/(?:usr\/)?(?:local\/)?(?:s?bin|libexec)\/[\w.+-]+/.test(a) && /(?:command|cmd|exec|program|pattern|pager|editor|shell|hook|action|helper|proxy|handler|prog)\w*\s*=|=\s*['"]?\|/i.test(a) ||
+        /\|\s*\/(?:usr\/)?(?:local\/)?(?:s?bin|libexec)\//.test(a) ||
+        (/^(?:-x|-e|-c|--exec|--command|--run|--program|--helper|--startas|-a)$/.test(prev) && /^\/(?:usr\/)?(?:local\/)?(?:s?bin|libexec)\//.test(a));
+      if (execCtx) return { rule: RULES.privUntrusted, note: `runs \`${excerpt(a, 0, undefined, 60)}\`` };
+    }
+  }
+  return undefined;
+}
+
+function shellDashCArg(args: readonly string[]): string | undefined {
+  for (const a of args) if (a === "-c" || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) return a;
+  return undefined;
+}
+
+const SYSTEM_DIR = /^\/+(?:(?:etc|root|bin|sbin|boot|lib|lib32|lib64|usr\/+(?:bin|sbin|lib|lib64|libexec)|var\/+spool\/+cron)\/*)?$/;
+
+/** `tar -x … -C /`, `unzip x -d /etc`, `git apply --directory /`, `patch -d /`, `cpio -D /`: archive/patch output rooted in a system folder. */
+function extractsToSystem(c: Cmd): boolean {
+  const { name, args } = c;
+  if (!/^(?:tar|bsdtar|gtar|unzip|7z|7za|cpio|git|patch|busybox|unsquashfs|rsync|ditto)$/.test(name)) return false;
+  if (name === "git" && args[0] !== "apply") return false;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    let v: string | undefined;
+    if (/^(?:-C|--directory|-d|-D|--target-directory|--root|--dest|--destination|-o|--unsafe-paths)$/.test(a)) v = a === "--unsafe-paths" ? undefined : args[k + 1];
+    else if (/^--(?:directory|target-directory|root|dest|destination)=/.test(a)) v = a.slice(a.indexOf("=") + 1);
+    else if (name.startsWith("7z") && /^-o\//.test(a)) v = a.slice(2);
+    if (v !== undefined && SYSTEM_DIR.test(v)) return true;
+  }
+  return false;
 }

@@ -44,10 +44,12 @@ export const RULES = {
   pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),
   pasteUpload: R("cmd.exfil.paste-upload", "exfiltration", 80, "exfiltration", "uploads data to a paste/webhook/tunnel host"),
   fileToSocket: R("cmd.exfil.file-to-socket", "exfiltration", 45, "exfiltration", "streams a local file into a raw network connection (nc/ncat/telnet/openssl s_client < file)"),
+  upload: R("cmd.exfil.upload", "exfiltration", 15, "exfiltration", "uploads a local file or data to a remote host (curl -T/-F @/--data @file, wget --post-file, scp/rsync to host:, a file piped or redirected into nc/socat/ssh); scored higher when the destination is a public IP address"),
   httpServe: R("cmd.exfil.http-serve", "exfiltration", 15, "exfiltration", "serves local files over HTTP to the network"),
   secretUpload: R("cmd.exfil.secret-upload", "exfiltration", 80, "exfiltration", "sends a credential or private file to a remote host"),
   // persistence
   persistWrite: R("cmd.persistence.sensitive-write", "persistence", 75, "persistence", "writes to a persistence or system-auth location (authorized_keys, sudoers, cron, systemd units, ld.so.preload, launchd, /etc/passwd)"),
+  systemExtract: R("cmd.persistence.system-dir-extract", "persistence", 45, "persistence", "extracts or applies files straight into / or a system folder (tar -C /, unzip -d /etc, git apply --directory /, cpio/patch rooted at /), overwriting system files"),
   rcWrite: R("cmd.persistence.shell-rc-write", "persistence", 30, "persistence", "modifies a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell"),
   persistMention: R("cmd.persistence.sensitive-path", "persistence", 20, "persistence", "opens a persistence or system-auth location with a program that can write it"),
   crontab: R("cmd.persistence.crontab", "persistence", 30, "persistence", "installs or edits a crontab (scheduled commands survive the session)"),
@@ -70,10 +72,16 @@ export const RULES = {
   rootShell: R("cmd.privesc.root-shell", "privilege-escalation", 30, "privilege_escalation", "opens an interactive root shell (sudo -i/-s, sudo su, su)"),
   privTechnique: R("cmd.privesc.privileged-abuse", "privilege-escalation", 45, "privilege_escalation", "combines elevated privileges with a shell escape, secret read, sensitive write, download or library load (GTFOBins-style abuse of a sudo/SUID binary)"),
   keepPriv: R("cmd.privesc.keep-privileges", "privilege-escalation", 50, "privilege_escalation", "starts a shell or code that keeps/sets root privileges (`sh -p`, setuid(0), capsh --uid=0)"),
+  privInstall: R("cmd.privesc.privileged-package-install", "privilege-escalation", 30, "privilege_escalation", "installs or loads a local package, kernel module or toolchain with elevated privileges (dpkg -i, rpm -i, yum localinstall, apt install ./x.deb, pip/npm/gem install of a local path, insmod); its install scripts and code run as root"),
+  privWrite: R("cmd.privesc.privileged-file-write", "privilege-escalation", 30, "privilege_escalation", "writes, copies, moves or extracts files with elevated privileges (cp/mv/install/tee/dd of=/tar -x/an output option), which can overwrite any protected file"),
+  privUntrusted: R("cmd.privesc.privileged-untrusted-input", "privilege-escalation", 30, "privilege_escalation", "gives a privileged command a file from a world-writable folder (/tmp, /var/tmp, /dev/shm) or another program to run (`-- /usr/bin/x`, `key=|/path`, `*_command=/path`), so staged content is read or run as root"),
+  privCode: R("cmd.privesc.privileged-interpreter", "privilege-escalation", 30, "privilege_escalation", "runs an interpreter, REPL, debugger, script or `shell`/`console` subcommand with elevated privileges: arbitrary code as root"),
   suidBit: R("cmd.privesc.setuid-bit", "privilege-escalation", 40, "privilege_escalation", "sets the setuid/setgid bit or file capabilities, a classic way to keep root"),
   sudoersGrant: R("cmd.privesc.sudoers-grant", "privilege-escalation", 80, "privilege_escalation", "grants password-less sudo or adds a user to an admin group"),
   // shell escape (GTFOBins "shell")
   shellEscape: R("cmd.shell-escape.spawn", "shell-escape", 25, "shell_escape", "spawns an interactive shell from another program (editor, pager, interpreter, find -exec …), escaping command restrictions"),
+  codeCall: R("cmd.shell-escape.code-exec-arg", "shell-escape", 25, "shell_escape", "passes code that runs programs or reads files (Runtime.exec, ProcessBuilder, os.execute, File.ReadAllText, TeX \\write18/\\openout, sed `e`) as a program argument"),
+  shellAlias: R("cmd.shell-escape.shell-alias", "shell-escape", 25, "shell_escape", "links or copies a shell binary under another name (ln -s /bin/sh x), so a program that runs `x` runs a shell"),
   shellOption: R("cmd.shell-escape.exec-option", "shell-escape", 25, "shell_escape", "passes a shell as a program option (--checkpoint-action=exec=, pager/editor=, `!sh`)"),
   libraryLoad: R("cmd.shell-escape.library-load", "shell-escape", 40, "library_load", "forces a shared library into a process (LD_PRELOAD, enable -f, dlopen)"),
   // defence evasion
@@ -99,5 +107,10 @@ export type RuleKey = keyof typeof RULES;
 /** Every built-in rule (the metadata test walks this). */
 export const COMMAND_RULES: readonly CommandRule[] = Object.values(RULES);
 
-/** Points for a match of an operator-configured blocked_command_patterns entry. */
+/**
+ * Points for a match of an operator-configured blocked_command_patterns entry. Under clawshield
+ * scoring an entry identical to one of the Rust-era defaults (DEFAULT_BLOCKED_COMMAND_PATTERNS)
+ * is skipped: the built-in rules cover those behaviours more precisely, and the broad defaults
+ * (`rm -rf /` also matching `rm -rf /tmp/x`, any `dd if=`) would block ordinary commands.
+ */
 export const USER_BLOCKED_PATTERN_SCORE = 80;

@@ -354,6 +354,9 @@ function visitCommand(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream
 function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirects: Redirect[], stdinText: string | undefined, upstream: Upstream, start: number, end: number, originOverride?: CmdOrigin): Cmd | undefined {
   const res = ctx.res;
   if (words.length === 0 || res.cmds.length >= MAX_CMDS) return undefined;
+  // A variable holding a whole command (`C='curl -s x'; $C | sh`) word-splits when unquoted.
+  const first = words[0]!;
+  if (first.length <= 1024 && /^[\w.-]+[ \t]+\S/.test(first)) words = [...first.split(/[ \t]+/).filter((x) => x !== ""), ...words.slice(1)];
   let i = 0;
   let privileged = ctx.privileged;
   const wrappers: string[] = [];
