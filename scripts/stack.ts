@@ -9,7 +9,8 @@
 // Everything is bounded and stopped by PID; the exit code is the assertor's. Scenarios come from
 // deploy/stack/scenarios.json, the same file compose uses.
 //
-// Environment: STACK_ONLY=<ids> (subset), STACK_KEEP=1 (keep the temp folder), STACK_TIMEOUT_MS
+// Environment: STACK_ONLY=<ids> (subset), STACK_KEEP=1 (keep the temp folder), STACK_PLUGIN_DIR (load the
+// plugin from this folder instead of a snapshot of the working tree), STACK_TIMEOUT_MS
 // (whole run, default 420000), STACK_REQUIRE=1 (a missing component fails instead of skipping).
 // Exit: the assertor's code (0 pass, 1 mismatch, 2 not checkable); 3 infrastructure failure;
 // 0 with "SKIPPED" when a component is missing (unless STACK_REQUIRE=1: then 3).
@@ -207,7 +208,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
     const modelPort = await freePort();
     emit({ type: "stage", stage: "gateway", detail: "starting the OpenClaw Gateway (10-16 s)" });
     const tg = Date.now();
-    const pluginPkg = snapshotPluginPackage(path.join(root, "plugin-package"));
+    const pluginPkg = process.env.STACK_PLUGIN_DIR || snapshotPluginPackage(path.join(root, "plugin-package"));
     const config = renderGatewayConfig({
       WORKSPACE: workDir,
       FAKE_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
