@@ -335,9 +335,17 @@ function writeTargets(c: Cmd): string[] {
     const x = a[k]!;
     if (/^(?:-o|-O|--output|--output-file|--out|-out|--outfile|-w|--write)$/.test(x) && a[k + 1] !== undefined) out.push(a[k + 1]!);
     else if (/^--(?:output|output-file|out|outfile|log-file|logfile)=/.test(x)) out.push(x.slice(x.indexOf("=") + 1));
+    // Less common output options (`--dump-bin F`, `-Logfile F`, `--save-to F`, `--log=F`): only path-shaped values.
+    else if (/^--?[a-zA-Z][\w-]*$/.test(x) && OUTPUT_OPTION.test(x) && a[k + 1] !== undefined && PATHISH.test(a[k + 1]!)) out.push(a[k + 1]!);
+    else if (/^--?[a-zA-Z][\w-]*=/.test(x) && OUTPUT_OPTION.test(x.slice(0, x.indexOf("="))) && PATHISH.test(x.slice(x.indexOf("=") + 1))) out.push(x.slice(x.indexOf("=") + 1));
   }
   return out;
 }
+
+/** Option names that usually take a file to write. */
+const OUTPUT_OPTION = /^--?(?:[\w-]*(?:out(?:put)?|log|save|dump|export|write|dest)(?:-?(?:file|to|path|bin|dir|name))?|logfile|[A-Z]\w*file)$/i;
+/** A value that is a path (absolute, home-relative, ./, or a file name with an extension), not a format/level word. */
+const PATHISH = /^(?:~|\.{0,2}\/|\$\{?\w+\}?\/?)\S*$|^[\w.-]+\.[A-Za-z0-9]{1,8}$/;
 
 function hasSecret(words: readonly string[]): string | undefined {
   for (const w of words) if (anyRe(SECRET_RES, w)) return w;
@@ -380,7 +388,13 @@ function gatesFor(text: string, cmds: readonly Cmd[]): Gates {
 export function analyze(text: string, walk: WalkResult): Hit[] {
   const g = gatesFor(text, walk.cmds);
   const hits: Hit[] = [];
+  // One finding per rule and score is enough (policy counts a rule once, at its highest score);
+  // repeated commands must not multiply the work.
+  const hitKeys = new Set<string>();
   const hit = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number): void => {
+    const key = `${rule.id}\u0000${score ?? rule.score}`;
+    if (hitKeys.has(key)) return;
+    hitKeys.add(key);
     hits.push({ rule, ...(cmd ? { cmd } : {}), ...(note ? { note } : {}), ...(score !== undefined ? { score } : {}) });
   };
   const cmds = walk.cmds;
