@@ -138,7 +138,7 @@ async function main(): Promise<number> {
 
   const r = await runStack({
     ...(only ? { only } : {}),
-    keep,
+    ...(keep ? { keep: true } : {}),
     printVerdict: false,
     onEvent: (e) => {
       if (e.type === "setup") stateDirs = Array.isArray(e.stateDirs) ? (e.stateDirs as string[]) : [];

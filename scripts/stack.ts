@@ -37,6 +37,7 @@ export interface StackEvent {
 
 export interface StackOptions {
   only?: string;
+  /** Keep the run folder; default: only when the run failed. */
   keep?: boolean;
   timeoutMs?: number;
   /** Progress: stage changes and the producer's STACK-EVENT lines. */
@@ -324,7 +325,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
     await stopChild(clawshield);
     await gw?.stop();
     timings.stopMs = Date.now() - ts;
-    const keep = opts.keep || exitCode !== 0;
+    const keep = opts.keep ?? exitCode !== 0;
     if (keep) log(`kept ${root} (logs, state, markers)`);
     else rmSync(root, { recursive: true, force: true });
   }
@@ -332,7 +333,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
 }
 
 if (import.meta.main) {
-  const r = await runStack({ ...(process.env.STACK_ONLY ? { only: process.env.STACK_ONLY } : {}), keep: process.env.STACK_KEEP === "1" });
+  const r = await runStack({ ...(process.env.STACK_ONLY ? { only: process.env.STACK_ONLY } : {}), ...(process.env.STACK_KEEP === "1" ? { keep: true } : {}) });
   process.stderr.write(`[stack] ${r.skipped ? "SKIPPED" : (r.exitCode === 0 ? "PASSED" : `FAILED (exit ${r.exitCode})`)} in ${(r.durationMs / 1000).toFixed(1)} s ${JSON.stringify(r.timings)}\n`);
   process.exit(r.exitCode);
 }

@@ -9,7 +9,7 @@ import { runStack } from "../../scripts/stack.ts";
 
 test("full stack: Gateway + ClawShield + producer + assertor on loopback", { timeout: 450_000 }, async (t) => {
   const lines: string[] = [];
-  const r = await runStack({ timeoutMs: 420_000, printVerdict: false, log: (s) => lines.push(s) });
+  const r = await runStack({ timeoutMs: 420_000, printVerdict: false, keep: process.env.STACK_KEEP === "1", log: (s) => lines.push(s) });
   if (r.skipped) {
     t.skip(r.skipped);
     return;
