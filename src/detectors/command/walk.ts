@@ -27,6 +27,11 @@ export const MAX_FALLBACK_CHARS = 1024 * 1024;
 export const MAX_PIPES = 48;
 /** Total parse time budget for one command line, nested re-parses included (ms). */
 export const WALK_BUDGET_MS = 30;
+/** Strings up to this size are always parsed (no wall-clock budget, only a generous safety cap). */
+export const SHORT_PARSE_CHARS = 4 * 1024;
+const SHORT_PARSE_BUDGET_MS = 2_000;
+/** Total characters per command line parsed without a wall-clock budget. */
+const SHORT_PARSE_TOTAL = 16 * 1024;
 /** Characters of a command's own text kept (for name-obfuscation checks and evidence). */
 const MAX_TEXT_CHARS = 2 * 1024;
 
@@ -96,13 +101,13 @@ interface Ctx {
   /** When set, spans of new commands are this (top-level) span instead of their own. */
   readonly span: readonly [number, number] | undefined;
   readonly parser: ShellParser | undefined;
-  budget: { nodes: number; started: number };
+  budget: { nodes: number; started: number; shortChars: number };
 }
 
 /** Walks a command line. Never throws on any input. */
 export function walkCommand(text: string, parser: ShellParser | undefined): WalkResult {
   const res: WalkResult = { cmds: [], seen: new Set(), vars: new Map(), errors: 0, nodes: 0, fallback: false, truncated: false, recursiveFunctions: 0 };
-  const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0, started: performance.now() } };
+  const ctx: Ctx = { src: text, res, depth: 0, privileged: false, origin: "top", span: undefined, parser, budget: { nodes: 0, started: performance.now(), shortChars: 0 } };
   if (text.length <= 2048 && SIMPLE_LINE.test(text)) {
     // Fast path, exact for this alphabet: no quotes, escapes, expansions, operators, globs that
     // change word boundaries, comments or newlines, so bash would see exactly the
@@ -143,8 +148,12 @@ function parseInto(ctx: Ctx, text: string): Cmd[] {
       break;
     }
   }
-  const budgetLeft = WALK_BUDGET_MS - (performance.now() - ctx.budget.started);
-  const tree: Tree | undefined = budgetLeft > 1 ? ctx.parser?.parse(src, Math.min(budgetLeft, PARSE_BUDGET_MS)) : undefined;
+  // Short strings parse in microseconds and their cost is bounded by their size: they get no
+  // wall-clock budget, so a busy or descheduled host cannot change the result (determinism).
+  // Bounded in total too (variables can make many nested strings out of a short line).
+  const short = src.length <= SHORT_PARSE_CHARS && (ctx.budget.shortChars += src.length) <= SHORT_PARSE_TOTAL;
+  const budgetLeft = short ? SHORT_PARSE_BUDGET_MS : WALK_BUDGET_MS - (performance.now() - ctx.budget.started);
+  const tree: Tree | undefined = budgetLeft > 1 ? ctx.parser?.parse(src, short ? SHORT_PARSE_BUDGET_MS : Math.min(budgetLeft, PARSE_BUDGET_MS)) : undefined;
   if (tree === undefined) {
     if (ctx.depth === 0) ctx.res.fallback = true;
     if (ctx.parser !== undefined && budgetLeft <= 1) ctx.res.truncated = true;
