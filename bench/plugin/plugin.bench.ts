@@ -33,6 +33,7 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
   const turns = quick ? 10 : 30;
   const warmup = quick ? 2 : 4;
   let llm: FakeLlmHandle | undefined;
+  let llmPlugin: FakeLlmHandle | undefined;
   let plain: GatewayHandle | undefined;
   let withPlugin: GatewayHandle | undefined;
   let opPlain: OperatorClient | undefined;
@@ -41,12 +42,14 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
   const stateDir = `${os.tmpdir()}/clawshield-bench-plugin-state-${process.pid}`;
   const load0 = os.loadavg()[0]!;
   try {
+    // One fake model per gateway, so the model requests (prompt size, tools offered) can be compared.
     llm = await startFakeLlm();
+    llmPlugin = await startFakeLlm();
     plugin = pluginDir();
     // Started one after the other (a start takes 10-60 s on a loaded 2-core box).
     plain = await startGateway({ llm, execMode: "full", readyTimeoutMs: 180_000 });
     withPlugin = await startGatewayWithPlugin({
-      llm,
+      llm: llmPlugin,
       execMode: "full",
       pluginPaths: [plugin.dir],
       pluginEntries: { clawshield: { enabled: true, config: { stateDir } } },
@@ -66,6 +69,8 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
       await turn("plain", false);
       await turn("plugin", false);
     }
+    llm.requests.length = 0;
+    llmPlugin.requests.length = 0;
     for (let i = 0; i < turns; i++) {
       const order: ("plain" | "plugin")[] = i % 2 === 0 ? ["plain", "plugin"] : ["plugin", "plain"];
       for (const side of order) await turn(side, true);
@@ -78,6 +83,13 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
     } catch (e) {
       pluginDecisions = `error: ${(e as Error).message}`;
     }
+    // Model requests of the measured turns: body size and tools offered (what the Gateway sends).
+    const reqInfo = (h: FakeLlmHandle): { bytes: number; tools: number; calls: number } => {
+      const rs = h.requests.filter((r) => r.path.includes("/chat/completions") || r.path.includes("/responses"));
+      return { bytes: median(rs.map((r) => JSON.stringify(r.body ?? {}).length)), tools: median(rs.map((r) => r.tools.length)), calls: rs.length };
+    };
+    const ra = reqInfo(llm);
+    const rb = reqInfo(llmPlugin);
     const a = sides.plain.ms;
     const b = sides.plugin.ms;
     const ratio = median(b) / median(a);
@@ -104,6 +116,9 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
           addedMs: Math.round(median(b) - median(a)),
           medianPairedRatio: Number(median(paired).toFixed(3)),
           pluginDecisions,
+          modelCalls: `${ra.calls} / ${rb.calls}`,
+          promptBytesMedian: `${ra.bytes} / ${rb.bytes}`,
+          toolsOffered: `${ra.tools} / ${rb.tools}`,
           loadavg1Start: Number(load0.toFixed(2)),
           loadavg1End: Number(load1.toFixed(2)),
         },
@@ -117,6 +132,7 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
     await withPlugin?.stop().catch(() => undefined);
     await plain?.stop().catch(() => undefined);
     await llm?.close().catch(() => undefined);
+    await llmPlugin?.close().catch(() => undefined);
     plugin?.cleanup();
     rmSync(stateDir, { recursive: true, force: true });
   }
