@@ -122,7 +122,10 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
       }
       const chunk = cs === 0 && ce === text.length ? text : text.slice(cs, ce);
       gates.scan(chunk, present);
-      outer: for (const { rule: r, gate } of rules) {
+      // No destructuring in a labelled loop: OpenClaw's plugin loader (jiti) mis-parses it.
+      outer: for (const rg of rules) {
+        const r = rg.rule;
+        const gate = rg.gate;
         if (hit.has(r.id) || skip?.has(r.id)) continue;
         if (cs > 0 && r.pattern.source.startsWith("^")) continue; // anchored at the start of the text
         for (const group of gate) {
