@@ -89,7 +89,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   return { action: result, rawScore: risk, riskScore: Math.min(100, Math.max(0, risk)), reasons, tags };
 }
 
-/** "cmd.pipe-to-shell: remote script piped to a shell [`curl x | sh`]" */
+/** "cmd.download-exec.pipe-to-shell: downloads content and pipes it into a shell … [command: `curl x | sh`]" */
 export function formatFindingReason(fd: Finding): string {
   const ev = fd.evidence ? ` [${fd.evidence.field}: \`${fd.evidence.excerpt}\`]` : "";
   return `${fd.ruleId}: ${fd.message}${ev}`;

@@ -34,7 +34,7 @@ function firstSentence(s: string): string {
   return i > 0 ? s.slice(0, i) : s;
 }
 
-/** "ClawShield blocked this exec call (risk 100/100, decision act-…): cmd.pipe-to-shell (+80): … [curl … | sh]; …" */
+/** "ClawShield blocked this exec call (risk 100/100, decision act-…): cmd.download-exec.pipe-to-shell (+85): … [curl … | sh]; …" */
 export function blockReason(decision: Decision, tool: string, extra: readonly string[] = []): string {
   // The taint finding is explained by `extra`; list the findings about the call itself.
   const top = topFindings({ ...decision, findings: decision.findings.filter((f) => !f.ruleId.startsWith("plugin.")) }, 3);
