@@ -43,6 +43,12 @@ export interface Defender {
   evaluate(action: Action, opts?: EvaluateOptions): Promise<Decision>;
   /** Swaps the engine in one step: evaluations already running finish on the old one. */
   replaceEngine(engine: Engine): void;
+  /**
+   * Keeps the evidence of a decision made without `evaluate` (the pipeline's idempotency hits,
+   * fail-mode answers, merged copies): the decision log line, and a quarantine record for a block.
+   * Returns the decision as recorded (tagged `quarantine_failed` if that write failed).
+   */
+  record(action: Action, decision: Decision): Promise<Decision>;
   /** Adds a sink at run time (e.g. the HTTP decision stream). Returns a remover. */
   addSink(sink: DecisionSink): () => void;
   start(): Promise<void>;
@@ -84,6 +90,30 @@ export function createDefender(deps: DefenderDeps): Defender {
     }
   }
 
+  /** Quarantine record for a block, then the decision log line. Never throws: failures are logged and counted. */
+  async function keepEvidence(action: Action, decision: Decision): Promise<Decision> {
+    if (decision.action === "block" && deps.quarantine) {
+      try {
+        const file = await deps.quarantine.write(action, decision);
+        logger.info({ actionId: action.id, file }, "blocked action quarantined");
+      } catch (e) {
+        // The block stands; the missing evidence is logged, counted and visible in the decision.
+        telemetry.count("quarantine_write_failed");
+        logger.error({ err: e, actionId: action.id, code: "CS_QUARANTINE_WRITE_FAILED" }, "quarantine write failed");
+        decision = { ...decision, tags: [...decision.tags, "quarantine_failed"], reasons: [...decision.reasons, `quarantine record could not be written: ${(e as Error).message}`] };
+      }
+    }
+    if (deps.decisionLog) {
+      try {
+        deps.decisionLog.append({ ts: new Date().toISOString(), type: "decision", frame: toDecisionEvent(action, decision, eventName), decision });
+      } catch (e) {
+        telemetry.count("decision_log_write_failed");
+        logger.error({ err: e, actionId: action.id }, "decision log write failed");
+      }
+    }
+    return decision;
+  }
+
   let engine = deps.engine;
   return {
     config: deps.config,
@@ -100,25 +130,7 @@ export function createDefender(deps: DefenderDeps): Defender {
       if (attestation !== undefined) decision = { ...decision, attestation };
       telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
       telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
-      if (decision.action === "block" && deps.quarantine) {
-        try {
-          const file = await deps.quarantine.write(action, decision);
-          logger.info({ actionId: action.id, file }, "blocked action quarantined");
-        } catch (e) {
-          // The block stands; the missing evidence is logged, counted and visible in the decision.
-          telemetry.count("quarantine_write_failed");
-          logger.error({ err: e, actionId: action.id, code: "CS_QUARANTINE_WRITE_FAILED" }, "quarantine write failed");
-          decision = { ...decision, tags: [...decision.tags, "quarantine_failed"], reasons: [...decision.reasons, `quarantine record could not be written: ${(e as Error).message}`] };
-        }
-      }
-      if (deps.decisionLog) {
-        try {
-          deps.decisionLog.append({ ts: new Date().toISOString(), type: "decision", frame: toDecisionEvent(action, decision, eventName), decision });
-        } catch (e) {
-          telemetry.count("decision_log_write_failed");
-          logger.error({ err: e, actionId: action.id }, "decision log write failed");
-        }
-      }
+      decision = await keepEvidence(action, decision);
       for (const s of sinks) {
         try {
           await s.record(action, decision);
@@ -129,6 +141,7 @@ export function createDefender(deps: DefenderDeps): Defender {
       }
       return decision;
     },
+    record: keepEvidence,
     addSink(sink) {
       sinks.push(sink);
       return () => {

@@ -73,6 +73,7 @@ export function attachPolicy(inner: Defender, config: ResolvedConfig, deps: Atta
       return inner.engine;
     },
     evaluate: (action, opts) => inner.evaluate(action, opts),
+    record: (action, decision) => inner.record(action, decision),
     replaceEngine: (engine) => inner.replaceEngine(engine),
     addSink: (sink) => inner.addSink(sink),
     async start() {

@@ -113,17 +113,19 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     telemetry.gauge("evaluations_inflight", running);
   };
 
+  /** Evidence (decision log, quarantine for a block) through the defender, then the pipeline's sinks. */
   function recordSynthetic(action: Action, decision: Decision): void {
-    for (const s of sinks) {
-      void (async () => {
+    void (async () => {
+      const recorded = await defender.record(action, decision);
+      for (const s of sinks) {
         try {
-          await s.record(action, decision);
+          await s.record(action, recorded);
         } catch (e) {
           telemetry.count("sink_error", { sink: s.id });
           logger.error({ err: e, sink: s.id, actionId: action.id }, "decision sink failed");
         }
-      })();
-    }
+      }
+    })();
   }
 
   function settle(m: Member, d: Decision, outcome: PipelineOutcome, synthetic: boolean): void {

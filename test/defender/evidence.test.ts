@@ -98,6 +98,22 @@ describe("quarantine via the defender", () => {
   });
 });
 
+describe("record: evidence of decisions made outside evaluate", () => {
+  it("logs every recorded decision and quarantines recorded blocks", async () => {
+    const { cfg, qdir, dir } = setup();
+    const d = await buildDefender(cfg, { lookups: false });
+    const action = parseAction({ id: "r1", tool: "exec", command: "rm -rf /" });
+    const decision = d.engine.evaluate(action, { tags: ["queue_overflow"] });
+    assert.equal(decision.action, "block");
+    await d.record(action, decision);
+    await d.record(parseAction({ id: "r2", text: "hi" }), d.engine.evaluate(parseAction({ id: "r2", text: "hi" })));
+    await d.stop();
+    assert.equal(records(qdir).length, 1);
+    const log = readFileSync(path.join(dir, "decisions.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(log.map((l) => l.frame.payload.requestId), ["r1", "r2"]);
+  });
+});
+
 describe("truncateDeep", () => {
   it("leaves short strings alone", () => {
     assert.deepEqual(truncateDeep({ a: "x", b: [1, "y"] }, 10), { a: "x", b: [1, "y"] });

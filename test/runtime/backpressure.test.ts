@@ -44,6 +44,8 @@ describe("queue overflow", () => {
     assert.equal(ds[2]!.action, "block");
     assert.ok(ds[2]!.tags.includes("queue_overflow"));
     await p.stop();
+    // The fail-mode block still leaves evidence: it is handed to the defender's record().
+    assert.ok(def.recorded.some((r) => r.decision.action === "block" && r.decision.tags.includes("queue_overflow")));
   });
 
   it("audit_only turns a block fail mode into review", async () => {

@@ -27,6 +27,8 @@ export function sharedEngine(): Promise<Engine> {
 
 export interface FakeDefender extends Defender {
   readonly evaluated: { action: Action; opts: EvaluateOptions }[];
+  /** Decisions handed to `record` (evidence of decisions the pipeline made itself). */
+  readonly recorded: { action: Action; decision: Decision }[];
   /** Highest number of evaluations running at once, per session key. */
   readonly maxConcurrentPerSession: Map<string, number>;
   maxConcurrent: number;
@@ -35,6 +37,7 @@ export interface FakeDefender extends Defender {
 export async function fakeDefender(cfg: ResolvedConfig, opts: { delayMs?: (a: Action) => number; fail?: (a: Action) => boolean } = {}): Promise<FakeDefender> {
   const engine = await createEngine(cfg);
   const evaluated: { action: Action; opts: EvaluateOptions }[] = [];
+  const recorded: { action: Action; decision: Decision }[] = [];
   const runningPerSession = new Map<string, number>();
   const maxConcurrentPerSession = new Map<string, number>();
   let running = 0;
@@ -43,6 +46,7 @@ export async function fakeDefender(cfg: ResolvedConfig, opts: { delayMs?: (a: Ac
     config: cfg,
     engine,
     evaluated,
+    recorded,
     maxConcurrentPerSession,
     maxConcurrent: 0,
     async evaluate(action, o = {}) {
@@ -65,6 +69,10 @@ export async function fakeDefender(cfg: ResolvedConfig, opts: { delayMs?: (a: Ac
       }
     },
     replaceEngine() {},
+    async record(action, decision) {
+      recorded.push({ action, decision });
+      return decision;
+    },
     addSink(s) {
       sinks.push(s);
       return () => sinks.splice(sinks.indexOf(s), 1);
