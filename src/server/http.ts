@@ -41,6 +41,8 @@ export interface HttpServerDeps {
   readonly port?: number;
   /** SSE heartbeat interval (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Extra facts for /healthz (policy version, self-attestation digest). */
+  readonly about?: () => Readonly<Record<string, unknown>>;
 }
 
 export interface HttpServer {
@@ -143,7 +145,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     telemetry.count("http_requests", { route: req.routeOptions.url ?? "unknown", code: String(reply.statusCode) });
   });
 
-  app.get("/healthz", async () => ({ status: "ok", version: VERSION, uptimeSecs: Math.round((Date.now() - started) / 1000), queueDepth: deps.pipeline.depth }));
+  app.get("/healthz", async () => ({ status: "ok", version: VERSION, uptimeSecs: Math.round((Date.now() - started) / 1000), queueDepth: deps.pipeline.depth, ...(deps.about?.() ?? {}) }));
 
   app.get("/readyz", async (_req, reply) => {
     const r = deps.readiness?.() ?? { ready: true };

@@ -54,6 +54,9 @@ it("start with an unreachable Gateway: logs it, serves /healthz, /readyz is 503,
     const base = `http://127.0.0.1:${httpPort}`;
     const health = await fetch(`${base}/healthz`);
     assert.equal(health.status, 200);
+    const h = (await health.json()) as { policyVersion?: string; attestation?: string };
+    assert.match(h.policyVersion ?? "", /\S/, "healthz names the active policy");
+    assert.match(h.attestation ?? "", /^(?:[0-9a-f]{64}|computing)$/, "healthz carries the self-attestation digest");
     const ready = await fetch(`${base}/readyz`);
     assert.equal(ready.status, 503);
     const body = (await ready.json()) as { ready: boolean; reason: string };

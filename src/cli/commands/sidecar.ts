@@ -22,9 +22,12 @@ import { ClawShieldError, ErrorCode, isClawShieldError } from "../../errors.ts";
 import { actionFromFrame, isGatewayFrame } from "../../gateway/frames.ts";
 import { FrameError, observeFrame } from "../../gateway/observer.ts";
 import { createSidecar, type Sidecar, type SidecarStatus } from "../../gateway/sidecar.ts";
+import { peekAttestation } from "../../policy/attest.ts";
+import { policyVersionOf } from "../../policy/bundle.ts";
 import { startMemorySampler } from "../../runtime/memory.ts";
 import { createPipeline, type RuntimePipeline, type SubmitMeta } from "../../runtime/pipeline.ts";
 import { createHttpServer, type HttpServer, type Readiness } from "../../server/http.ts";
+import { createSdNotifier, watchdogIntervalMs } from "../../service/notify.ts";
 import { createDecisionHub } from "../../server/stream.ts";
 import { openStateStore, type StateStore } from "../../store/state/index.ts";
 import { createLogger } from "../../telemetry/logger.ts";
@@ -109,7 +112,7 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
     let server: HttpServer | undefined;
     let http: { host: string; port: number; url: string } | undefined;
     if (config.server.enabled) {
-      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
+      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
       try {
         http = await server.listen();
       } catch (e) {
@@ -154,6 +157,19 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
         clearTimeout(first);
         clearInterval(every);
       });
+    }
+
+    // systemd (Type=notify): READY once serving, then watchdog pings while the event loop is alive.
+    const notifier = createSdNotifier();
+    if (notifier.active) {
+      notifier.ready();
+      const every = watchdogIntervalMs();
+      if (every !== undefined) {
+        const t = setInterval(() => notifier.watchdog(), every);
+        t.unref();
+        cleanups.push(() => clearInterval(t));
+      }
+      cleanups.push(() => notifier.stopping());
     }
 
     let stopping: Promise<void> | undefined;
