@@ -195,8 +195,10 @@ class Harness {
 
 export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[]> {
   const quick = opts.quick ?? false;
-  const stepMs = quick ? 5_000 : 15_000;
-  const soakMs = quick ? 20_000 : 300_000;
+  // Diagnosis knobs (profiling one load level): CS_BENCH_SIDECAR_RATES=1000,2000 CS_BENCH_SIDECAR_STEP_MS, CS_BENCH_SIDECAR_SOAK_MS, CS_BENCH_SIDECAR_SOAK_RATE.
+  const env = process.env;
+  const stepMs = Number(env.CS_BENCH_SIDECAR_STEP_MS ?? (quick ? 5_000 : 15_000));
+  const soakMs = Number(env.CS_BENCH_SIDECAR_SOAK_MS ?? (quick ? 20_000 : 300_000));
   const { templates, source } = eventTemplates(SESSIONS);
   const dir = mkdtempSync(path.join(os.tmpdir(), "clawshield-bench-sidecar-"));
   const logFile = path.join(dir, "sidecar.log");
@@ -219,7 +221,7 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     await h.report(0);
 
     let step = 1;
-    const openRates = [1000, 2000, 5000, 8000];
+    const openRates = env.CS_BENCH_SIDECAR_RATES ? env.CS_BENCH_SIDECAR_RATES.split(",").map(Number) : [1000, 2000, 5000, 8000];
     let atTarget: { rep: StepReport; rate: number; rssMax: number } | undefined;
     for (const rate of openRates) {
       const t0 = now();
@@ -274,7 +276,8 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     step++;
 
     // Soak: RSS growth at steady load.
-    const soakRate = Math.min(TARGET_RATE, Math.floor((capacity * 0.8) / 100) * 100);
+    // Steady load with headroom: 60 % of the closed-loop (burst) capacity, at most the 5k/s target.
+    const soakRate = Number(env.CS_BENCH_SIDECAR_SOAK_RATE ?? Math.min(TARGET_RATE, Math.floor((capacity * 0.6) / 100) * 100));
     const s0 = now();
     const soak = await h.openLoop(step, soakRate, soakMs);
     const s1 = now();
