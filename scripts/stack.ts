@@ -79,7 +79,9 @@ export function missingComponents(): string[] {
  * A copy of the plugin package (package.json, openclaw.plugin.json, src/; node_modules linked), like
  * /app in the image. OpenClaw verifies the plugin's source files did not change while it prepares
  * the load ("Plugin source changed while preparing its reload"); loading a snapshot keeps edits in the
- * working tree from failing the load.
+ * working tree from failing the load. The folder is named `clawshield`: OpenClaw 2026.9.6 failed to load
+ * the very same files from a folder named `plugin-package` ("SyntaxError: Missing initializer in
+ * destructuring declaration"), while `clawshield`, `app` and other names load.
  */
 export function snapshotPluginPackage(dir: string): string {
   mkdirSync(dir, { recursive: true });
@@ -209,7 +211,7 @@ export async function runStack(opts: StackOptions = {}): Promise<StackResult> {
     const modelPort = await freePort();
     emit({ type: "stage", stage: "gateway", detail: "starting the OpenClaw Gateway (10-16 s)" });
     const tg = Date.now();
-    const pluginPkg = process.env.STACK_PLUGIN_DIR || snapshotPluginPackage(path.join(root, "plugin-package"));
+    const pluginPkg = process.env.STACK_PLUGIN_DIR || snapshotPluginPackage(path.join(root, "clawshield"));
     const config = renderGatewayConfig({
       WORKSPACE: workDir,
       FAKE_MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
