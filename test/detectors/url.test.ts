@@ -96,6 +96,22 @@ test("hosting, TLD, generated names and shape", () => {
   assert.ok(ids("https://bit.ly/3abcDEF").includes("url.shortener"));
 });
 
+test("digit-led and number-suffixed labels, dynamic DNS, transposed brands", () => {
+  for (const u of ["https://24hr.example-shop.com/", "https://mail.77bet9.com/", "https://414.218.hostname-example.com/", "https://prizes12345.com/"]) {
+    assert.ok(ids(u).includes("url.digit-label"), `${u}: ${ids(u).join(",")}`);
+  }
+  // Alone it is weak; with a platform or another weak signal it reaches review.
+  assert.ok(score("https://24hr.example-shop.com/") < 35);
+  assert.ok(score("https://acme2024.netlify.app/") >= 35);
+  for (const u of ["https://1password.com/", "https://www.7-zip.org/", "https://web3.example.org/", "https://user123.github.io/"]) {
+    assert.ok(!ids(u).includes("url.digit-label"), `${u}: ${ids(u).join(",")}`);
+  }
+  assert.ok(ids("https://myhome.ydns.eu/").includes("url.throwaway-hosting"));
+  assert.ok(ids("https://cam.f3322.net/").includes("url.throwaway-hosting"));
+  assert.ok(ids("https://shop-amaozn.example.com/").includes("url.typosquat"));
+  assert.ok(!ids("https://www.amazon.com/").includes("url.typosquat"));
+});
+
 test("ordinary documentation and everyday URLs stay quiet", () => {
   for (const u of [
     "https://github.com/nodejs/node/blob/main/README.md",

@@ -259,6 +259,8 @@ export function analyzeUrl(input: string): UrlHit[] {
   const randomLabel = generated === undefined ? ownLabels.flatMap((l) => l.split("-")).find(looksRandom) : undefined;
   if (randomLabel !== undefined) add(URL_RULES.randomHost, randomLabel);
   if ((nameLabel.match(/-/g)?.length ?? 0) >= 2 && !/^xn--/.test(nameLabel)) add(URL_RULES.hyphens, nameLabel);
+  const digitLabel = orgPage === undefined ? ownLabels.find(isDigitLabel) : undefined;
+  if (digitLabel !== undefined) add(URL_RULES.digitLabel, digitLabel);
 
   portCheck(url, scheme, add);
   pathChecks(url, add);
@@ -337,6 +339,12 @@ function looksGenerated(label: string): boolean {
   return false;
 }
 
+/** A label that starts with digits (two or more in all) and has letters (365b04, 6la2b; not 1password), a label of 3+ digits, or letters ending in 3+ digits (bet83080). */
+function isDigitLabel(label: string): boolean {
+  if (label.startsWith("xn--")) return false;
+  return (/^\d+[a-z][a-z0-9-]*$/.test(label) && /\d\D*\d/.test(label)) || /^\d{3,}$/.test(label) || /^[a-z]+-?\d{3,}$/.test(label);
+}
+
 const VOWELS = /[aeiouy]/;
 /** A label that looks machine-generated: letters and >= 3 digits interleaved, or a long vowel-less run. */
 function looksRandom(label: string): boolean {
@@ -363,10 +371,18 @@ function typosquatOf(tokens: readonly string[], labels: readonly string[]): stri
     for (const brand of Object.keys(BRANDS)) {
       if (brand.length < 6 || raw === brand) continue;
       if (BRANDS[brand]!.includes(raw)) continue;
-      if (skel === brand || (skel !== raw && skel.includes(brand) && !raw.includes(brand)) || (brand.length >= 7 && editDistance1(raw, brand))) return `${raw} ≈ ${brand}`;
+      if (skel === brand || (skel !== raw && skel.includes(brand) && !raw.includes(brand)) || (brand.length >= 7 && editDistance1(raw, brand)) || (brand.length === 6 && isTransposition(raw, brand))) return `${raw} ≈ ${brand}`;
     }
   }
   return undefined;
+}
+
+/** Same letters with two neighbours swapped (amaozn ≈ amazon). */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 function editDistance1(a: string, b: string): boolean {

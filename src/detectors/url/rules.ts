@@ -52,6 +52,7 @@ export const URL_RULES = {
   longUrl: rule("url.very-long", 15, "very long URL (used to hide the real destination or smuggle data)"),
   encodedHost: rule("url.encoded-host", 45, "percent-encoded characters in the host name (obfuscation)"),
   heavilyEncoded: rule("url.heavily-encoded", 20, "most of the URL is percent-encoded or contains encoded control characters (obfuscation)"),
+  digitLabel: rule("url.digit-label", 15, "host label starts with digits or ends in a long number (365b04, 8kd., bet83080): cheap bulk-registered or generated name"),
   oddPort: rule("url.unusual-port", 10, "web URL on an unusual port"),
   executable: rule("url.executable-download", 20, "URL downloads an executable or script file"),
 } as const;
@@ -96,6 +97,8 @@ export const THROWAWAY_HOSTS: readonly string[] = [
   "ddns.me", "3utilities.com", "bounceme.net", "gleeze.com", "ignorelist.com", "publicvm.com", "serveblog.net", "webhop.me",
   "wikaba.com", "x10host.com", "freehostia.com", "awardspace.com", "uw.hu", "orgfree.com", "netsons.org",
   "myftp.org", "myftp.biz", "servep2p.com", "us.kg", "eu.org", "g8way.io", "arweave.net", "ar-io.dev", "ihostfull.com", "unaux.com", "lovestoblog.com", "great-site.net", "free.nf", "kesug.com", "xo.je", "getenjoyment.net",
+  "ydns.eu", "blogdns.com", "cloudns.nz", "cloudns.asia", "cloudns.cl", "cloudns.cc", "cloudns.be", "cloudns.ch", "cloudns.org", "freecluster.eu", "0fees.us",
+  "f3322.net", "3322.org", "ddns.info", "dnsdojo.com", "homeip.net", "dyndns-ip.com", "moonfruit.com", "builder-preview.com", "builderallwppro.com",
 ];
 /** General-purpose app/site platforms: legitimate, but anyone can publish. Weak signal alone. */
 export const FREE_HOSTING: readonly string[] = [
@@ -107,7 +110,7 @@ export const FREE_HOSTING: readonly string[] = [
   "webnode.page", "tilda.ws", "myshopify.com", "ukit.me", "cloudfront.net", "digitaloceanspaces.com", "ondigitalocean.app",
   "railway.app", "deno.dev", "vercel.com", "wasmer.app", "webwave.dev", "weeblysite.com", "start.page", "canva.site", "my.canva.site",
   "mybluehost.me", "altervista.org", "amplifyapp.com", "easywp.com", "codeanyapp.com", "objectstorage.softlayer.net", "b-cdn.net", "codesandbox.io", "csb.app", "stackblitz.io", "backendless.app", "sharepoint.com", "dropboxusercontent.com",
-  "telegra.ph", "forms.gle", "qualtrics.com", "jotform.com", "formstack.com", "zohopublic.com",
+  "telegra.ph", "forms.gle", "zeabur.app", "sibforms.com", "page.link", "glide.page", "webspace.re", "qualtrics.com", "jotform.com", "formstack.com", "zohopublic.com",
 ];
 /** Platforms where an organization owns the subdomain named after it (facebook.github.io). */
 export const ORG_PAGES: readonly string[] = ["github.io", "gitlab.io", "codeberg.page", "readthedocs.io", "gitbook.io"];
