@@ -109,6 +109,9 @@ test("digit-led and number-suffixed labels, dynamic DNS, transposed brands", () 
   assert.ok(ids("https://myhome.ydns.eu/").includes("url.throwaway-hosting"));
   assert.ok(ids("https://cam.f3322.net/").includes("url.throwaway-hosting"));
   assert.ok(ids("https://shop-amaozn.example.com/").includes("url.typosquat"));
+  assert.ok(ids("https://acme-mail.ru.com/").includes("url.free-hosting"));
+  assert.ok(ids("https://mailboxsignin.example.net/").includes("url.sensitive-keyword"));
+  assert.ok(score("https://blogindex.example.org/") < 35);
   assert.ok(!ids("https://www.amazon.com/").includes("url.typosquat"));
 });
 

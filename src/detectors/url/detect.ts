@@ -233,7 +233,7 @@ export function analyzeUrl(input: string): UrlHit[] {
   // Sensitive keywords.
   const kw = new Set<string>();
   const weak = new Set<string>();
-  const inLabels = (k: string): boolean => ownTokens.includes(k) || (k.length >= 6 && ownLabels.some((l) => l.length > k.length + 3 && l.includes(k)));
+  const inLabels = (k: string): boolean => ownTokens.includes(k) || (k.length >= 5 && ownLabels.some((l) => l.length > k.length + 3 && l.includes(k)));
   for (const k of SENSITIVE_KEYWORDS) if (inLabels(k)) kw.add(k);
   for (const k of WEAK_KEYWORDS) if (inLabels(k) && ![...kw].some((x) => x.includes(k))) weak.add(k);
   if (BRAND_OWNED.has(regLabel) && !onPlatform) {

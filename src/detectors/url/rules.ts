@@ -110,7 +110,8 @@ export const FREE_HOSTING: readonly string[] = [
   "webnode.page", "tilda.ws", "myshopify.com", "ukit.me", "cloudfront.net", "digitaloceanspaces.com", "ondigitalocean.app",
   "railway.app", "deno.dev", "vercel.com", "wasmer.app", "webwave.dev", "weeblysite.com", "start.page", "canva.site", "my.canva.site",
   "mybluehost.me", "altervista.org", "amplifyapp.com", "easywp.com", "codeanyapp.com", "objectstorage.softlayer.net", "b-cdn.net", "codesandbox.io", "csb.app", "stackblitz.io", "backendless.app", "sharepoint.com", "dropboxusercontent.com",
-  "telegra.ph", "forms.gle", "zeabur.app", "sibforms.com", "page.link", "glide.page", "webspace.re", "qualtrics.com", "jotform.com", "formstack.com", "zohopublic.com",
+  "telegra.ph", "forms.gle", "zeabur.app", "sibforms.com", "page.link", "glide.page", "webspace.re",
+  "myftpupload.com", "ru.com", "sa.com", "cn.com", "br.com", "us.com", "za.com", "uk.com", "de.com", "eu.com", "jpn.com", "gb.net", "in.net", "qualtrics.com", "jotform.com", "formstack.com", "zohopublic.com",
 ];
 /** Platforms where an organization owns the subdomain named after it (facebook.github.io). */
 export const ORG_PAGES: readonly string[] = ["github.io", "gitlab.io", "codeberg.page", "readthedocs.io", "gitbook.io"];
