@@ -13,6 +13,7 @@ import { compileUserPattern } from "../common/regex.ts";
 import { decodePayloads, type DecodeKind } from "./decode.ts";
 import { loadShippedModel, type InjectionModel } from "./model.ts";
 import { LiteralSet } from "./gates.ts";
+import { findMisspelledOverride } from "./fuzzy.ts";
 import { requiredLiteral } from "./prefilter.ts";
 import { normalizeForMatch, toOriginalSpan, type Normalized } from "./normalize.ts";
 import { INJECTION_RULES, type InjectionFamily, type InjectionRule } from "./rules.ts";
@@ -42,6 +43,7 @@ export const COMPUTED_RULES: readonly ComputedRule[] = [
   { id: "inj.obfuscation.homoglyph", family: "obfuscation", score: 30, message: "words mix Latin letters with Cyrillic/Greek look-alikes, a filter-evasion trick (20 points; 30 with 3 or more words); they were folded before matching" },
   { id: "inj.obfuscation.unicode-tags", family: "obfuscation", score: 45, message: "invisible Unicode tag characters smuggle hidden ASCII text to the model (ASCII smuggling); the hidden text was decoded and scanned" },
   { id: "inj.obfuscation.encoded", family: "obfuscation", score: 25, message: "an encoded payload (base64, hex, URL-encoding, leetspeak or letter spacing) decodes to injection text; encoding instructions is an evasion technique" },
+  { id: "inj.override.fuzzy", family: "instruction-override", score: 45, message: "a misspelled override verb (\"igmore\", \"forgt\", \"disregrad\") before what was said earlier: an instruction override written to slip past exact-word filters" },
   { id: "inj.oversized", family: "structure", score: 10, message: "text is larger than security.max_scan_bytes: only its head and tail were scanned; raise max_scan_bytes or split the content" },
   { id: "inj.model.classifier", family: "model", score: 45, message: "the statistical injection model (hashed word n-grams, trained on the dev corpora) rates this text as a likely prompt injection or jailbreak; the score is its probability band" },
 ];
@@ -167,6 +169,16 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
     const n = normalizeForMatch(original);
     const matchedAt: number[] = [];
     const plainHits = runRules(rules, n, original, base, field, out, undefined, undefined, matchedAt);
+
+    // Misspelled overrides (typo-tolerant variant of the override rules).
+    if (!plainHits.has("inj.override.ignore-previous") && !plainHits.has("inj.override.forget-everything")) {
+      const fz = findMisspelledOverride(n.text);
+      if (fz !== undefined) {
+        const [a, b] = toOriginalSpan(n, fz[0], fz[1], original.length);
+        out.push(finding(computed("inj.override.fuzzy"), 45, field, original, base + a, base + b));
+        matchedAt.push(fz[0]);
+      }
+    }
 
     // Hidden characters are findings of their own.
     if (n.zeroWidthInWord > 0) {

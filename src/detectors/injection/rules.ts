@@ -399,6 +399,39 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["pretend","from now on","no longer","not a","not an","stell dir vor","tu es","imagina","finge","du bist"]],
     message: "assigns the agent a new identity or pretend capabilities (\"pretend you are …\", \"stell dir vor, du bist …\"), a weak persona-hijack signal",
   },
+  // ---- v3: few-shot hijacks, object-first overrides, interrupts, dictated claims ----------------
+  {
+    id: "inj.override.few-shot",
+    family: "instruction-override",
+    score: 35,
+    pattern: r(`\\b(?:input|eingabe|entrada|entree)\\s{0,2}:[^\\n:]{1,80}?\\b(?:output|ausgabe|salida|sortie)\\s{0,2}:[^\\n:]{1,80}?\\b(?:input|eingabe|entrada|entree)\\s{0,2}:[^\\n:]{1,80}?\\b(?:output|ausgabe|salida|sortie)\\s{0,2}:`),
+    gate: [["input","eingabe","entrada","entree"], ["output","ausgabe","salida","sortie"]],
+    message: "a run of inline \"Input: … Output: …\" examples that teaches the agent to echo a planted answer (few-shot hijack)",
+  },
+  {
+    id: "inj.override.object-first",
+    family: "instruction-override",
+    score: 45,
+    pattern: r(`\\b(?:die |alle )?(?:obigen|vorherigen|bisherigen|vorangegangenen|vorigen|fruheren) (?:ausfuhrungen|anweisungen|instruktionen|befehle|informationen|aufgaben|regeln|vorgaben)\\b${G(20)}\\b(?:ignorieren|vergessen|missachten|ignoriere|vergiss|uberspringen)\\b|\\b(?:all |the |your )?(?:above|previous|prior|earlier|preceding|original) (?:instructions|prompts|rules|directions|directives|guidelines)\\b${G(20)}\\b(?:(?:are|is|should be|must be|can be|will be) (?:now )?(?:ignored|forgotten|disregarded|void|cancel(?:l)?ed|overridden|obsolete|invalid)|(?:no longer|do not|don'?t) (?:apply|count|matter))\\b`),
+    gate: [["obig","vorherig","bisherig","vorangegangen","vorig","fruher","above","previous","prior","earlier","preceding","original"]],
+    message: "declares the earlier instructions void, object first (\"the previous instructions no longer apply\", \"die obigen Anweisungen ignorieren\")",
+  },
+  {
+    id: "inj.override.interrupt",
+    family: "instruction-override",
+    score: 35,
+    pattern: r(`(?:^|[.!?\\n]\\s{0,3})(?:stop|stopp|halt|attention|achtung|wait|warte)\\s{0,3}[-!:]{1,3}\\s{0,3}(?:stop|stopp|halt|attention|achtung|write|say|print|output|schreib(?:e|en)?|sag(?:e|en)?|ich (?:benotige|brauche)|i need)\\b`),
+    gate: [["stop","halt","attention","achtung","wait","warte"]],
+    message: "breaks off the conversation with an interrupt (\"STOP - write: …\", \"ACHTUNG - STOPP - …\") to slip in a new command",
+  },
+  {
+    id: "inj.override.dictated-claim",
+    family: "instruction-override",
+    score: 35,
+    pattern: r(`(?:^|[.!?:\\n]\\s{0,4})(?:please |now |just )?(?:say|state|claim|declare|announce|proclaim|sag(?:e)?|behaupte)(?: that| dass)? [^.!?\\n]{1,60}?\\b(?:is|are|was|were|ist|sind)\\b (?:the |der |die |das )?(?:best|worst|greatest|most|least|stupidest|dumbest|smartest|stupid|evil|crazy|dumb|idiots?|superior|inferior|beste[nrs]?|schlechteste[nrs]?|dumm|verruckt|bose)\\b`),
+    gate: [["say","state","claim","declare","announce","proclaim","sag","behaupte"]],
+    message: "dictates a loaded claim for the agent to assert (\"state that X is the best …\"), a hijack used to put words in the agent's mouth",
+  },
   // ---- indirect (fetched content only) -------------------------------------------------------
   {
     id: "inj.indirect.response-directive",
