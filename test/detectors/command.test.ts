@@ -293,3 +293,12 @@ test("property: detection never throws and is deterministic on arbitrary strings
     { numRuns: 400 },
   );
 });
+
+test("privileged program handed a bare shell name or shell pattern is privileged abuse", () => {
+  for (const c of ["sudo job-runner --pick '^bash$' /usr/bin", "sudo report-tool --hook zsh", "doas batchctl sh"]) {
+    assert.ok(ids(run(c)).includes("cmd.privesc.privileged-abuse"), `${c}: ${ids(run(c)).join(",")}`);
+  }
+  for (const c of ["sudo apt-get install zsh", "sudo dnf install -y fish bash", "sudo mytool completions bash", "job-runner --pick '^bash$' /usr/bin"]) {
+    assert.ok(!ids(run(c)).includes("cmd.privesc.privileged-abuse"), `${c}: ${ids(run(c)).join(",")}`);
+  }
+});

@@ -702,7 +702,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (privileged !== undefined) {
     hit(RULES.sudo, privileged);
     const severe = hits.some((h) => h.rule !== RULES.sudo && !OWN_PRIV_RULES.has(h.rule) && h.rule !== RULES.rmRf && h.rule !== RULES.secureDelete && h.rule !== RULES.power && h.rule !== RULES.partition && h.rule !== RULES.unparsable && (h.rule.family === "shell-escape" || h.rule.family === "credential-access" || h.rule.family === "persistence" || h.rule.family === "privilege-escalation" && h.rule !== RULES.rootShell || h.rule.family === "reverse-shell"));
-    if (severe || technique || privilegedInteractive(cmds) || shellReference(text, cmds) || usesDroppedFile(cmds)) hit(RULES.privTechnique, privileged);
+    if (severe || technique || privilegedInteractive(cmds) || shellReference(text, cmds) || privilegedShellArg(cmds) || usesDroppedFile(cmds)) hit(RULES.privTechnique, privileged);
   }
   if (walk.truncated) hit(RULES.oversized);
   if (walk.fallback || (walk.nodes > 0 && walk.errors * 4 > walk.nodes && walk.errors >= 2)) hit(RULES.unparsable);
@@ -720,6 +720,15 @@ function shellReference(text: string, cmds: readonly Cmd[]): boolean {
   let asProgram = 0;
   for (const c of cmds) if (c.depth === 0 && c.words[0] !== undefined && /^\/(?:usr\/)?(?:local\/)?bin\//.test(c.words[0]) && SHELLS.has(c.name) && c.args.some((a) => !a.startsWith("-"))) asProgram++;
   return refs > asProgram;
+}
+
+/** Programs whose argument naming a shell is routine (installing or selecting a shell package). */
+const SHELL_ARG_ROUTINE = /^(?:apt|apt-get|aptitude|yum|dnf|zypper|pacman|apk|brew|port|snap|emerge|pkg|pip3?|npm|gem|dpkg|rpm|flatpak|nix-env|man|which|whereis|type|update-alternatives|chsh|usermod|useradd|adduser|dpkg-reconfigure)$/;
+const SHELL_ARG = /^(?:\^?(?:ba|da|z|k|mk|a|c|tc)?sh\$?|\^?(?:ba|da|z|k|a)?sh\$)$/;
+
+/** A privileged program (not a shell, not a package manager) handed a bare shell name as an argument or pattern (`sudo x --regex '^sh$' /bin`, `sudo x sh`): it will run that shell as root. */
+function privilegedShellArg(cmds: readonly Cmd[]): boolean {
+  return cmds.some((c) => c.privileged && !SHELLS.has(c.name) && !SHELL_ARG_ROUTINE.test(c.name) && c.args.some((a) => SHELL_ARG.test(a)) && !c.args.some((a) => /^(?:completions?|--?completions?|shell-completions?|gen-completions?)$/.test(a)));
 }
 
 /** A privileged command that reads a file an earlier command of the line wrote or made executable. */
