@@ -14,6 +14,7 @@ import { decodePayloads, type DecodeKind } from "./decode.ts";
 import { loadShippedModel, type InjectionModel } from "./model.ts";
 import { LiteralSet } from "./gates.ts";
 import { findMisspelledOverride } from "./fuzzy.ts";
+import { findInsertedParagraph } from "./paragraph.ts";
 import { requiredLiteral } from "./prefilter.ts";
 import { normalizeForMatch, toOriginalSpan, type Normalized } from "./normalize.ts";
 import { INJECTION_RULES, type InjectionFamily, type InjectionRule } from "./rules.ts";
@@ -44,6 +45,7 @@ export const COMPUTED_RULES: readonly ComputedRule[] = [
   { id: "inj.obfuscation.unicode-tags", family: "obfuscation", score: 45, message: "invisible Unicode tag characters smuggle hidden ASCII text to the model (ASCII smuggling); the hidden text was decoded and scanned" },
   { id: "inj.obfuscation.encoded", family: "obfuscation", score: 25, message: "an encoded payload (base64, hex, URL-encoding, leetspeak or letter spacing) decodes to injection text; encoding instructions is an evasion technique" },
   { id: "inj.override.fuzzy", family: "instruction-override", score: 45, message: "a misspelled override verb (\"igmore\", \"forgt\", \"disregrad\") before what was said earlier: an instruction override written to slip past exact-word filters" },
+  { id: "inj.indirect.inserted-paragraph", family: "indirect", score: 35, message: "fetched content contains a stand-alone one-sentence paragraph shaped like a request to the reader (a question or an imperative) that shares almost no words with the rest of the document: the shape of an instruction inserted into someone else's content; weak on its own" },
   { id: "inj.oversized", family: "structure", score: 10, message: "text is larger than security.max_scan_bytes: only its head and tail were scanned; raise max_scan_bytes or split the content" },
   { id: "inj.model.classifier", family: "model", score: 45, message: "the statistical injection model (hashed word n-grams, trained on the dev corpora) rates this text as a likely prompt injection or jailbreak; the score is its probability band" },
 ];
@@ -177,6 +179,15 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
         const [a, b] = toOriginalSpan(n, fz[0], fz[1], original.length);
         out.push(finding(computed("inj.override.fuzzy"), 45, field, original, base + a, base + b));
         matchedAt.push(fz[0]);
+      }
+    }
+
+    // Fetched content: a request-shaped paragraph inserted into an unrelated document.
+    if (s.origin === "tool_output") {
+      const ip = findInsertedParagraph(n.text);
+      if (ip !== undefined) {
+        const [a, b] = toOriginalSpan(n, ip.start, ip.end, original.length);
+        out.push(finding(computed("inj.indirect.inserted-paragraph"), 35, field, original, base + a, base + b, ip.question ? "question" : "imperative"));
       }
     }
 
