@@ -601,6 +601,9 @@ export function inlineCode(name: string, args: readonly string[]): string | unde
       k++;
     } else if (a.startsWith("--eval=") || a.startsWith("-e=")) {
       parts.push(a.slice(a.indexOf("=") + 1));
+    } else if (/^-[a-zA-Z]{0,3}[ceE][^-\s]/.test(a) && a.length >= 8 && /[^a-zA-Z0-9]/.test(a.slice(2))) {
+      // Code glued to its flag: ruby -e'…', python -c'…', perl -e'…' (the shell removes the quotes).
+      parts.push(a.slice(a.search(/[ceE]/) + 1));
     } else if (/^-[Mmr]\S/.test(a)) {
       parts.push(a); // perl -MIO::Socket, ruby -rsocket
     }
