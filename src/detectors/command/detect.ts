@@ -797,7 +797,7 @@ const OWN_PRIV_RULES: ReadonlySet<CommandRule> = new Set([RULES.privInstall, RUL
 /** Text-level reverse-shell backstop (payloads the shell parser cannot structure: PowerShell, Groovy, C …). */
 const MAX_CODE_SCAN = 64 * 1024;
 const STRONG_SOCKET = /Net\.Sockets\.TCPClient|new\s+(?:java\.net\.)?Socket\s*\(|socket\.socket\s*\(|TCPSocket\.(?:new|open)|fsockopen\s*\(|net\.Dial(?:TCP)?\s*\(|IO::Socket::INET|Socket\.connect\s*\(|\bsocket\s*\(\s*(?:S|AF_INET|PF_INET)\b|syscall\.Socket\s*\(|\bconnect\s*\(\s*sockfd\b/;
-const STRONG_PROCESS = /GetStream\s*\(|ProcessBuilder|getRuntime\(\)\.exec|\bdup2\s*\(|pty\.spawn|proc_open|exec\.Command|Process\.[sS]tart\s*\(|\bexecve?\s*\(|\bsubprocess\.|Invoke-Expression|\biex\b|["']\/bin\/(?:ba|da|z)?sh["']|cmd\.exe|\bpopen\s*\(/;
+const STRONG_PROCESS = /GetStream\s*\(|ProcessBuilder|getRuntime\(\)\.exec|\bdup2\s*\(|pty\.spawn|proc_open|exec\.Command|Process\.[sS]tart\s*\(|\bexecve?\s*\(|\bsubprocess\.|Invoke-Expression|\biex\b|["']\/bin\/(?:ba|da|z)?sh(?:["']|\s+-i\b)|cmd\.exe|\bpopen\s*\(/;
 
 /** Program-running or file-reading code passed as an argument of a non-interpreter (REPL one-liners, TeX, …). */
 const CODE_CALL_ARG = /Runtime\.getRuntime\(\)\.exec\s*\(|new\s+(?:java\.lang\.)?ProcessBuilder\s*\(|Process\.Start\s*\(|\bos\.execute\s*\(|\bio\.popen\s*\(|\bos\.system\s*\(|\bsubprocess\.\w+\s*\(|require\(\s*["']child_process["']\)|System\.IO\.File\.\w+\s*\(|\bFile\.(?:ReadAll\w*|WriteAll\w*|read|write|open)\s*\(|\\(?:immediate)?\\?write18\b|\\openout\b|\\input\s*\|/;
