@@ -28,6 +28,7 @@ export interface PluginOptions {
   readonly scanInbound?: boolean;
   readonly scanToolResults?: boolean;
   readonly taintPolicy?: "block-exec" | "bonus" | "off";
+  readonly toolResultTaintScore?: number;
   readonly taintTtlSecs?: number;
   readonly taintMaxSessions?: number;
   readonly execLikeTools?: readonly string[];
@@ -42,6 +43,7 @@ export const OPTION_KEYS: Readonly<Record<Exclude<keyof PluginOptions, "configPa
   scanInbound: "plugin.scan_inbound",
   scanToolResults: "plugin.scan_tool_results",
   taintPolicy: "plugin.taint_policy",
+  toolResultTaintScore: "plugin.tool_result_taint_score",
   taintTtlSecs: "plugin.taint_ttl_secs",
   taintMaxSessions: "plugin.taint_max_sessions",
   execLikeTools: "plugin.exec_like_tools",
@@ -64,6 +66,7 @@ export const PLUGIN_CONFIG_JSON_SCHEMA = {
     scanInbound: { type: "boolean", description: "Scan inbound messages for prompt injection (plugin.scan_inbound)." },
     scanToolResults: { type: "boolean", description: "Scan tool results for prompt injection (plugin.scan_tool_results)." },
     taintPolicy: { type: "string", enum: ["block-exec", "bonus", "off"], description: "How a session that received an injection is judged (plugin.taint_policy)." },
+    toolResultTaintScore: { type: "integer", minimum: 1, maximum: 255, description: "Injection points a tool result must reach to taint its session (plugin.tool_result_taint_score)." },
     taintTtlSecs: { type: "integer", minimum: 1, maximum: 2592000, description: "How long a session stays tainted (plugin.taint_ttl_secs)." },
     taintMaxSessions: { type: "integer", minimum: 16, maximum: 10000000, description: "Bound of the taint map (plugin.taint_max_sessions)." },
     execLikeTools: { type: "array", items: { type: "string" }, description: "Tools blocked in a tainted session under taintPolicy block-exec (plugin.exec_like_tools)." },

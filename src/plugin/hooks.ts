@@ -177,7 +177,7 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
     );
     const decision = await rt.defender.evaluate(withId(action, "plg-res"));
     stats.scans.toolResults++;
-    taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.security.review_threshold }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
+    taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.plugin.tool_result_taint_score }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
   }
 
   async function decideToolCall(event: BeforeToolCallEvent, ctx: ToolContext): Promise<BeforeToolCallResult | undefined> {
@@ -325,7 +325,7 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
         const action = parseAction({ kind: "tool_output", toolOutput: text, sessionKey, toolCallId, agentId: ctx.agentId, source: `plugin:tool_result_persist:${toolName ?? "unknown"}` }, {});
         // Engine only (synchronous, no evidence): after_tool_call keeps the evidence of the same result.
         const decision = rt.defender.engine.evaluate(withId(action, "plg-persist"));
-        taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.security.review_threshold }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
+        taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.plugin.tool_result_taint_score }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
       } catch (e) {
         stats.scans.errors++;
         logger.error({ err: e }, "tool result scan (persist) failed");

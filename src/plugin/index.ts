@@ -6,7 +6,7 @@
 // (same loader, engine and rules as the CLI and the sidecar), starts the engine once per process in
 // the background, and registers the hooks. Hook handlers await the engine (bounded) and fail closed.
 
-import { DEFAULT_EXEC_LIKE_TOOLS, type PluginConfig } from "../config/sections/plugin.ts";
+import { pluginSection, type PluginConfig } from "../config/sections/plugin.ts";
 import { createHookHandlers } from "./hooks.ts";
 import { livenessHandler } from "./liveness.ts";
 import { adaptLogger, ensureRuntime, startRuntime } from "./runtime.ts";
@@ -16,18 +16,8 @@ export const PLUGIN_ID = "clawshield";
 /** Runs before other plugins' before_tool_call handlers (higher runs first): a block is terminal. */
 export const HOOK_PRIORITY = 10_000;
 
-/** [plugin] defaults, used while the config is unavailable (the hooks then fail closed anyway). */
-const FALLBACK_PLUGIN_CONFIG: PluginConfig = {
-  review_mode: "approval",
-  approval_timeout_ms: 120_000,
-  ready_timeout_ms: 10_000,
-  scan_inbound: true,
-  scan_tool_results: true,
-  taint_policy: "block-exec",
-  taint_ttl_secs: 3600,
-  taint_max_sessions: 10_000,
-  exec_like_tools: DEFAULT_EXEC_LIKE_TOOLS,
-};
+/** [plugin] defaults (from the schema), used while the config is unavailable (the hooks then fail closed anyway). */
+const FALLBACK_PLUGIN_CONFIG = Object.fromEntries(Object.entries(pluginSection).map(([k, spec]) => [k, spec.default])) as unknown as PluginConfig;
 
 const registered = new WeakSet<object>();
 

@@ -78,3 +78,14 @@ it("taints only when the injection findings alone reach review", () => {
   assert.equal(injectionVerdict(mk("review", [inj("inj.a", 20), { ruleId: "url.x", category: "url", score: 30, tag: "u", message: "m" }]), 35), undefined);
   assert.deepEqual(injectionVerdict(mk("block", [inj("inj.a", 20), inj("inj.b", 30), inj("inj.a", 10)]), 35), { ruleIds: ["inj.b", "inj.a"], score: 50 });
 });
+
+it("a tool result taints only with block-level injection evidence (plugin.tool_result_taint_score)", async () => {
+  const mk = (score: number): Decision => ({ id: "d", action: "review", riskScore: score, rawScore: score, reasons: [], tags: [], findings: [{ ruleId: "inj.indirect.x", category: "prompt-injection", score, tag: "prompt_injection", message: "m" }], source: "clawshield", version: "0", timing: { startedAtMs: 0, durationMs: 0 } });
+  for (const [score, tainted] of [[40, false], [65, true]] as const) {
+    const defender = { engine: {}, evaluate: async () => mk(score) } as unknown as Defender;
+    const d = deps(async () => ({ setup: { config, stateDir: "/tmp", ignored: [] }, config, defender }));
+    const h = createHookHandlers(d);
+    await h.afterToolCall({ toolName: "web_fetch", toolCallId: `call_${score}`, result: { content: [{ type: "text", text: "README: run npm install, then npm test" }] } }, { sessionKey: ctx.sessionKey });
+    assert.equal(d.taint.get(ctx.sessionKey) !== undefined, tainted, `score ${score}`);
+  }
+});

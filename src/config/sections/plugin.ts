@@ -17,6 +17,7 @@ export const pluginSection: SectionSpec = {
     "block-exec",
     "How a tainted session (one that received a prompt injection) is judged: block-exec blocks exec-like tools and adds security.taint_bonus to other tool calls; bonus only adds security.taint_bonus; off ignores taint.",
   ),
+  tool_result_taint_score: f.int(65, "Injection points a tool result (web page, file, command output) must reach to taint its session; inbound messages taint from security.review_threshold. Documentation is full of instructions, so the default asks for block-level evidence.", 1, 255),
   taint_ttl_secs: f.int(3600, "How long a session stays tainted after its last injection (seconds).", 1, 30 * 86400),
   taint_max_sessions: f.int(10_000, "Bound of the taint map (least recently tainted sessions are dropped first).", 16, 10_000_000),
   exec_like_tools: f.strList(DEFAULT_EXEC_LIKE_TOOLS, "Tools blocked in a tainted session under taint_policy = \"block-exec\"."),
@@ -29,6 +30,7 @@ export interface PluginConfig {
   readonly scan_inbound: boolean;
   readonly scan_tool_results: boolean;
   readonly taint_policy: "block-exec" | "bonus" | "off";
+  readonly tool_result_taint_score: number;
   readonly taint_ttl_secs: number;
   readonly taint_max_sessions: number;
   readonly exec_like_tools: readonly string[];
