@@ -2,6 +2,7 @@
 // string worth inspecting (Subjects) from it: all params recursively, not just the first field.
 
 import { ClawShieldError, ErrorCode } from "../errors.ts";
+import { coerceBool } from "./coerce.ts";
 import type { Action, ActionContext, ActionKind, Subject, SubjectKind } from "./types.ts";
 
 /** Keys whose string value is a shell command. */
@@ -69,13 +70,8 @@ export function parseAction(input: unknown, defaults: { source?: string } = {}):
   };
   const bool = (name: string, v: unknown): boolean | undefined => {
     if (v === undefined || v === null) return undefined;
-    if (typeof v === "boolean") return v;
-    if (typeof v === "number") return v !== 0;
-    if (typeof v === "string") {
-      const s = v.trim().toLowerCase();
-      if (["1", "true", "yes", "on"].includes(s)) return true;
-      if (["0", "false", "no", "off"].includes(s)) return false;
-    }
+    const b = coerceBool(v);
+    if (b !== undefined) return b;
     throw new ClawShieldError(ErrorCode.INPUT_INVALID, `field "${name}" must be a boolean.`, { field: name });
   };
   let params: Record<string, unknown> | undefined;

@@ -2,6 +2,7 @@
 // compatibility: decision fields are snake_case inside `decision`; hints are read from the raw
 // payload's top-level keys, as Rust did.
 
+import { coerceBool } from "./coerce.ts";
 import { parseSessionKey } from "./session-key.ts";
 import type { Action, Decision } from "./types.ts";
 
@@ -52,14 +53,8 @@ function strHint(o: Record<string, unknown>, ...keys: string[]): string | undefi
 
 function boolHint(o: Record<string, unknown>, ...keys: string[]): boolean | undefined {
   for (const k of keys) {
-    const v = o[k];
-    if (typeof v === "boolean") return v;
-    if (typeof v === "number") return v !== 0;
-    if (typeof v === "string") {
-      const s = v.trim().toLowerCase();
-      if (["1", "true", "yes", "on"].includes(s)) return true;
-      if (["0", "false", "no", "off"].includes(s)) return false;
-    }
+    const b = coerceBool(o[k]);
+    if (b !== undefined) return b;
   }
   return undefined;
 }

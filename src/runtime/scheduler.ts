@@ -9,6 +9,7 @@
 // - followup / steer-backlog append.
 // This module is the data structure only (no timers, no evaluation); src/runtime/pipeline.ts runs it.
 
+import { coerceBool } from "../engine/coerce.ts";
 import { parseSessionKey } from "../engine/session-key.ts";
 import type { Action } from "../engine/types.ts";
 
@@ -73,16 +74,6 @@ function rawObj(action: Action): Record<string, unknown> {
   return typeof action.raw === "object" && action.raw !== null && !Array.isArray(action.raw) ? (action.raw as Record<string, unknown>) : {};
 }
 
-function coerceBool(v: unknown): boolean | undefined {
-  if (typeof v === "boolean") return v;
-  if (typeof v === "number") return v !== 0;
-  if (typeof v === "string") {
-    const s = v.trim().toLowerCase();
-    if (["1", "true", "yes", "on"].includes(s)) return true;
-    if (["0", "false", "no", "off"].includes(s)) return false;
-  }
-  return undefined;
-}
 
 /** Group context: session kind group/channel, or a group-like chat type (context or raw hints). */
 export function isGroupContext(action: Action): boolean {

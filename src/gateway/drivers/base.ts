@@ -1,6 +1,7 @@
 // Shared helpers of the channel drivers: field lookup across payload sources, generic
 // normalization (sender, mention, thread, attachments, URLs) that each driver refines.
 
+import { coerceBool } from "../../engine/coerce.ts";
 import { normalizeChatType, type ChatType } from "../../engine/session-key.ts";
 import type { Attachment, ChannelCapabilities, ChannelDriver, DriverInput, NormalizedMessage } from "./types.ts";
 
@@ -26,14 +27,8 @@ export function pick(sources: readonly Rec[], ...keys: string[]): string | undef
 export function pickBool(sources: readonly Rec[], ...keys: string[]): boolean | undefined {
   for (const s of sources) {
     for (const k of keys) {
-      const v = s[k];
-      if (typeof v === "boolean") return v;
-      if (typeof v === "number") return v !== 0;
-      if (typeof v === "string") {
-        const t = v.trim().toLowerCase();
-        if (["1", "true", "yes", "on"].includes(t)) return true;
-        if (["0", "false", "no", "off"].includes(t)) return false;
-      }
+      const b = coerceBool(s[k]);
+      if (b !== undefined) return b;
     }
   }
   return undefined;
