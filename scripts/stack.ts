@@ -16,11 +16,12 @@
 // 0 with "SKIPPED" when a component is missing (unless STACK_REQUIRE=1: then 3).
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { freePort, nodeBinary, startGateway, type GatewayHandle } from "../test/e2e/harness/gateway.ts";
+import { snapshotPluginPackage } from "../test/e2e/harness/plugin-package.ts";
 import type { Verdict } from "../deploy/stack/assertor.ts";
 import { renderGatewayConfig } from "../deploy/stack/gateway-config.ts";
 import { loadScenarios, newRunTag, selectScenarios } from "../deploy/stack/scenarios.ts";
@@ -75,21 +76,6 @@ export function missingComponents(): string[] {
   return missing;
 }
 
-/**
- * A copy of the plugin package (package.json, openclaw.plugin.json, src/; node_modules linked), like
- * /app in the image. OpenClaw verifies the plugin's source files did not change while it prepares
- * the load ("Plugin source changed while preparing its reload"); loading a snapshot keeps edits in the
- * working tree from failing the load. The folder is named `clawshield`: OpenClaw 2026.9.6 failed to load
- * the very same files from a folder named `plugin-package` ("SyntaxError: Missing initializer in
- * destructuring declaration"), while `clawshield`, `app` and other names load.
- */
-export function snapshotPluginPackage(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  for (const f of ["package.json", "openclaw.plugin.json"]) cpSync(path.join(REPO_ROOT, f), path.join(dir, f));
-  cpSync(path.join(REPO_ROOT, "src"), path.join(dir, "src"), { recursive: true });
-  symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  return dir;
-}
 
 const PLUGIN_LOADED = /\[clawshield\] config loaded/;
 const PLUGIN_FAILED = /clawshield failed during load[^\n]*/;

@@ -8,10 +8,10 @@
  * node_modules) taken once per file. Set CLAWSHIELD_E2E_PLUGIN_DIR=repo to load the repository root
  * itself (what an operator's plugins.load.paths points at), or to any other plugin folder.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT, startGateway } from "./harness/index.ts";
+import { REPO_ROOT, snapshotPluginPackage, startGateway } from "./harness/index.ts";
 import type { GatewayHandle, StartGatewayOptions } from "./harness/index.ts";
 
 export interface PluginDir {
@@ -25,11 +25,7 @@ export function pluginDir(): PluginDir {
   if (env === "repo") return { dir: REPO_ROOT, cleanup() {} };
   if (env !== undefined && env !== "") return { dir: env, cleanup() {} };
   const root = mkdtempSync(join(tmpdir(), "clawshield-plugin-pkg-"));
-  const dir = join(root, "clawshield");
-  mkdirSync(dir);
-  for (const f of ["package.json", "openclaw.plugin.json"]) cpSync(join(REPO_ROOT, f), join(dir, f));
-  cpSync(join(REPO_ROOT, "src"), join(dir, "src"), { recursive: true });
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  const dir = snapshotPluginPackage(join(root, "clawshield"));
   return {
     dir,
     cleanup() {

@@ -2,3 +2,4 @@
 export * from "./fake-llm.ts";
 export * from "./gateway.ts";
 export * from "./client.ts";
+export { snapshotPluginPackage } from "./plugin-package.ts";
