@@ -3,10 +3,11 @@
 // child process: child.ts) and measures decisions/s, event-to-decision latency (p50/p99), RSS of the
 // child at steady state, and RSS growth over a soak.
 //
-// Load is open loop (a fixed offered rate, stepped 1k, 2k, 5k, 8k events/s, so latency includes
-// queueing and is meaningful), then closed loop (at most WINDOW events in flight: the capacity),
-// then a soak at the target rate (5k/s, or 80 % of the measured capacity when that is lower):
-// quick 20 s, full 5 min. Latency is from the fake Gateway's send (stamped in the event id) to the
+// After a warm-up, load is closed loop first (at most WINDOW events in flight: the capacity, measured
+// before any overload step can leave a backlog), then open loop (a fixed offered rate, stepped 1k,
+// 2k, 5k, 8k events/s, so latency includes queueing and is meaningful), then, after a 5 s pause, a
+// soak at the target rate (5k/s, or 60 % of the measured capacity when that is lower): quick 20 s,
+// full 5 min. Latency is from the fake Gateway's send (stamped in the event id) to the
 // sidecar's decision callback (after the pipeline, the defender, the decision log, the state store
 // and the decision stream), on the same machine clock (timeOrigin + performance.now in both
 // processes). RSS is VmRSS of the child from /proc/<pid>/status, sampled every 250 ms.
@@ -221,6 +222,22 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     await h.report(0);
 
     let step = 1;
+    // Closed loop: capacity.
+    const c0 = now();
+    const closed = await h.closedLoop(step, WINDOW, stepMs);
+    const crep = await h.report(step);
+    const capacity = (crep.n / (crep.lastDecision - crep.firstSend)) * 1000;
+    rows.push({
+      suite: "sidecar",
+      name: `closed loop (≤ ${WINDOW} in flight): capacity`,
+      n: crep.n,
+      opsPerSec: capacity,
+      p50Ms: crep.p50,
+      p99Ms: crep.p99,
+      extra: { sent: closed.sent, evaluated: crep.outcomes.evaluated ?? 0, failMode: (crep.outcomes.queue_overflow ?? 0) + (crep.outcomes.timeout ?? 0), rssMaxMB: Number(Math.max(...h.rssBetween(c0, now())).toFixed(1)) },
+    });
+
+    step++;
     const openRates = env.CS_BENCH_SIDECAR_RATES ? env.CS_BENCH_SIDECAR_RATES.split(",").map(Number) : [1000, 2000, 5000, 8000];
     let atTarget: { rep: StepReport; rate: number; rssMax: number } | undefined;
     for (const rate of openRates) {
@@ -259,23 +276,8 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
       step++;
     }
 
-    // Closed loop: capacity.
-    const c0 = now();
-    const closed = await h.closedLoop(step, WINDOW, stepMs);
-    const crep = await h.report(step);
-    const capacity = (crep.n / (crep.lastDecision - crep.firstSend)) * 1000;
-    rows.push({
-      suite: "sidecar",
-      name: `closed loop (≤ ${WINDOW} in flight): capacity`,
-      n: crep.n,
-      opsPerSec: capacity,
-      p50Ms: crep.p50,
-      p99Ms: crep.p99,
-      extra: { sent: closed.sent, evaluated: crep.outcomes.evaluated ?? 0, failMode: (crep.outcomes.queue_overflow ?? 0) + (crep.outcomes.timeout ?? 0), rssMaxMB: Number(Math.max(...h.rssBetween(c0, now())).toFixed(1)) },
-    });
-    step++;
-
-    // Soak: RSS growth at steady load.
+    // Soak: RSS growth at steady load (after a pause, so an overloaded step's backlog is gone).
+    await sleep(5_000);
     // Steady load with headroom: 60 % of the closed-loop (burst) capacity, at most the 5k/s target.
     const soakRate = Number(env.CS_BENCH_SIDECAR_SOAK_RATE ?? Math.min(TARGET_RATE, Math.floor((capacity * 0.6) / 100) * 100));
     const s0 = now();
