@@ -1,7 +1,9 @@
-// SQLite session state (node:sqlite, WAL). One long-lived connection; every record is one
-// transaction (upsert of the Rust session_state row, upsert of the last decision, one decision index
-// row), so a crash (even SIGKILL) mid-write leaves the previous committed state: WAL + the rollback
-// of an unfinished transaction at the next open. synchronous=NORMAL: durable across process
+// SQLite session state (node:sqlite, WAL). One long-lived connection. Records are group-committed:
+// the decisions of one event-loop turn (at most MAX_BATCH) go into one transaction (upsert of the
+// Rust session_state row, upsert of the last decision, one decision index row each), which keeps a
+// busy sidecar from spending most of its CPU on per-decision transactions. Reads flush first. A
+// crash (even SIGKILL) mid-write leaves the previous committed state: WAL + the rollback of an
+// unfinished transaction at the next open; at most the current turn's records are lost. synchronous=NORMAL: durable across process
 // crashes; a power cut may lose the last transactions but never corrupts the file.
 
 import { mkdirSync } from "node:fs";
@@ -50,6 +52,9 @@ CREATE INDEX IF NOT EXISTS decision_index_ts ON decision_index(ts_ms);
 CREATE TABLE IF NOT EXISTS clawshield_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO clawshield_meta(key, value) VALUES ('schema_version', '1');
 `;
+
+/** Most records written in one transaction. */
+const MAX_BATCH = 512;
 
 export function openSqliteStateStore(file: string, opts: StateStoreOptions = {}): StateStore {
   const logger = opts.logger ?? silentLogger;
@@ -106,6 +111,8 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
 
   let sincePrune = 0;
   let closed = false;
+  let pending: { action: Parameters<StateStore["record"]>[0]; decision: Decision; t: number }[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
 
   const tx = <T>(fn: () => T): T => {
     db.exec("BEGIN IMMEDIATE");
@@ -146,6 +153,37 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
 
   prune();
 
+  /** Writes every pending record in one transaction. Never throws: a failure is logged and counted. */
+  function flushPending(): void {
+    if (scheduled !== undefined) {
+      clearImmediate(scheduled);
+      scheduled = undefined;
+    }
+    if (pending.length === 0 || closed) return;
+    const batch = pending;
+    pending = [];
+    try {
+      tx(() => {
+        for (const { action, decision, t } of batch) {
+          const sid = sessionIdOf(action);
+          const a = decision.action;
+          upsert.run(sid, t, t, a === "allow" ? 1 : 0, a === "review" ? 1 : 0, a === "block" ? 1 : 0, a, Math.round(decision.riskScore), action.context.source ?? "clawshield", action.context.channel ?? null);
+          putLast.run(sid, decision.id, t, storedDecisionJson(decision));
+          addIndex.run(decision.id, t, sid, a, Math.round(decision.riskScore), JSON.stringify(ruleIds(decision)), JSON.stringify(decision.tags));
+        }
+      });
+    } catch (e) {
+      telemetry.count("state_write_failed", { backend: "sqlite" }, batch.length);
+      logger.error({ err: e, records: batch.length, code: ErrorCode.STORE_UNAVAILABLE }, "session state write failed");
+      return;
+    }
+    sincePrune += batch.length;
+    if (sincePrune >= pruneEvery) {
+      sincePrune = 0;
+      prune();
+    }
+  }
+
   const toRow = (r: Record<string, unknown>): DecisionIndexRow => ({
     id: String(r.id),
     ts_ms: Number(r.ts_ms),
@@ -162,20 +200,12 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
     path: file,
     record(action, decision: Decision) {
       if (closed) return;
-      const sid = sessionIdOf(action);
-      const t = now();
-      const a = decision.action;
-      tx(() => {
-        upsert.run(sid, t, t, a === "allow" ? 1 : 0, a === "review" ? 1 : 0, a === "block" ? 1 : 0, a, Math.round(decision.riskScore), action.context.source ?? "clawshield", action.context.channel ?? null);
-        putLast.run(sid, decision.id, t, storedDecisionJson(decision));
-        addIndex.run(decision.id, t, sid, a, Math.round(decision.riskScore), JSON.stringify(ruleIds(decision)), JSON.stringify(decision.tags));
-      });
-      if (++sincePrune >= pruneEvery) {
-        sincePrune = 0;
-        prune();
-      }
+      pending.push({ action, decision, t: now() });
+      if (pending.length >= MAX_BATCH) flushPending();
+      else scheduled ??= setImmediate(flushPending);
     },
     get(sessionId) {
+      flushPending();
       const r = getState.get(sessionId) as Record<string, unknown> | undefined;
       if (!r) return undefined;
       return {
@@ -193,21 +223,28 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
       } satisfies SessionState;
     },
     lastDecision(sessionId) {
+      flushPending();
       const r = getLast.get(sessionId) as { decision_json: string } | undefined;
       return r ? (JSON.parse(r.decision_json) as Decision) : undefined;
     },
     decisions(o = {}) {
+      flushPending();
       const limit = Math.max(1, Math.min(10_000, o.limit ?? 100));
       const rows = (o.session === undefined ? recentAll.all(limit) : recentSession.all(o.session, limit)) as Record<string, unknown>[];
       return rows.map(toRow);
     },
     sessionCount() {
+      flushPending();
       return Number((countSessions.get() as { n: number }).n);
     },
-    prune,
-    flush() {},
+    prune() {
+      flushPending();
+      return prune();
+    },
+    flush: flushPending,
     close() {
       if (closed) return;
+      flushPending();
       closed = true;
       try {
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
