@@ -56,17 +56,44 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** JSON with object keys sorted at every level; `undefined` members dropped (as JSON.stringify does). */
 export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined || typeof x === "function" ? "null" : canonicalJson(x))).join(",")}]`;
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return JSON.stringify(v) ?? "null";
+  }
+  if (v === null) return "null";
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (i > 0) out += ",";
+      out += x === undefined || typeof x === "function" ? "null" : canonicalJson(x);
+    }
+    return `${out}]`;
+  }
   const o = v as Record<string, unknown>;
   if (typeof (o as { toJSON?: unknown }).toJSON === "function") return canonicalJson((o as { toJSON: () => unknown }).toJSON());
-  const parts: string[] = [];
-  for (const k of Object.keys(o).sort()) {
+  const keys = Object.keys(o).sort();
+  let out = "{";
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const x = o[k];
     if (x === undefined || typeof x === "function") continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(x)}`);
+    if (first) first = false;
+    else out += ",";
+    out += JSON.stringify(k);
+    out += ":";
+    out += canonicalJson(x);
   }
-  return `{${parts.join(",")}}`;
+  return `${out}}`;
 }
 
 /** The hash a record must carry: sha256 of its canonical JSON without the `hash` member. */
@@ -177,7 +204,15 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
   const buildLine = (rec: Record<string, unknown>): { normalized: Record<string, unknown>; line: Buffer } => {
     const chained: Record<string, unknown> = { ...rec, seq: head.seq + 1, prevHash: head.hash };
     // Normalize through JSON first so the hash covers exactly what a reader will parse.
-    const normalized = JSON.parse(JSON.stringify(chained)) as Record<string, unknown>;
+    const text = JSON.stringify(chained);
+    const normalized = JSON.parse(text) as Record<string, unknown>;
+    if (!Object.hasOwn(normalized, "hash")) {
+      // Serialize once: re-serializing the parsed record gives back `text` exactly, so the line is
+      // `text` with the hash member added last (what JSON.stringify(normalized) would print).
+      const hash = sha256Hex(canonicalJson(normalized));
+      normalized.hash = hash;
+      return { normalized, line: Buffer.from(text.length > 2 ? `${text.slice(0, -1)},"hash":"${hash}"}\n` : `{"hash":"${hash}"}\n`, "utf8") };
+    }
     delete normalized.hash;
     normalized.hash = recordHash(normalized);
     return { normalized, line: Buffer.from(`${JSON.stringify(normalized)}\n`, "utf8") };
