@@ -16,12 +16,30 @@ export function canonicalJson(v: unknown, depth = 0): string {
   if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "bigint") return JSON.stringify(v.toString());
   if (depth > 64) return '"<deep>"';
-  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x, depth + 1)).join(",")}]`;
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ",";
+      out += canonicalJson(v[i], depth + 1);
+    }
+    return `${out}]`;
+  }
   if (typeof v === "object") {
-    const keys = Object.keys(v as object)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k], depth + 1)}`).join(",")}}`;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).sort();
+    let out = "{";
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = o[k];
+      if (x === undefined) continue;
+      if (first) first = false;
+      else out += ",";
+      out += JSON.stringify(k);
+      out += ":";
+      out += canonicalJson(x, depth + 1);
+    }
+    return `${out}}`;
   }
   return JSON.stringify(String(v));
 }
