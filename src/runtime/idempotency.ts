@@ -8,8 +8,13 @@ import { LRUCache } from "lru-cache";
 import { parseSessionKey } from "../engine/session-key.ts";
 import type { Action, Decision } from "../engine/types.ts";
 
-/** Canonical JSON: object keys sorted, undefined dropped, depth- and size-bounded walk. */
-export function canonicalJson(v: unknown, depth = 0): string {
+/**
+ * Canonical JSON of untrusted action content for the signature: keys sorted, undefined dropped,
+ * strings NFC-normalized (so look-alike encodings share a signature), depth-bounded. Deliberately
+ * not src/store/chain.ts `canonicalJson`, which must stay byte-identical to JSON.stringify because
+ * the decision log's hashes are verified against the serialized lines.
+ */
+export function signatureJson(v: unknown, depth = 0): string {
   if (v === null || v === undefined) return "null";
   if (typeof v === "string") return JSON.stringify(v.normalize("NFC"));
   if (typeof v === "number") return Number.isFinite(v) ? JSON.stringify(v) : JSON.stringify(String(v));
@@ -20,7 +25,7 @@ export function canonicalJson(v: unknown, depth = 0): string {
     let out = "[";
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ",";
-      out += canonicalJson(v[i], depth + 1);
+      out += signatureJson(v[i], depth + 1);
     }
     return `${out}]`;
   }
@@ -37,7 +42,7 @@ export function canonicalJson(v: unknown, depth = 0): string {
       else out += ",";
       out += JSON.stringify(k);
       out += ":";
-      out += canonicalJson(x, depth + 1);
+      out += signatureJson(x, depth + 1);
     }
     return `${out}}`;
   }
@@ -68,7 +73,7 @@ export function contentSignature(action: Action, extra: SignatureExtra = {}): st
     tainted: action.context.tainted === true,
     activation: extra.activation ?? null,
   };
-  return createHash("sha256").update(canonicalJson(doc)).digest("hex");
+  return createHash("sha256").update(signatureJson(doc)).digest("hex");
 }
 
 /** Tags that describe how one submission was scheduled; they are not part of a reusable decision. */

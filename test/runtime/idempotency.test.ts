@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseAction } from "../../src/engine/action.ts";
 import type { Decision } from "../../src/engine/types.ts";
-import { canonicalJson, contentSignature, createIdempotencyCache } from "../../src/runtime/idempotency.ts";
+import { signatureJson, contentSignature, createIdempotencyCache } from "../../src/runtime/idempotency.ts";
 import { createPipeline } from "../../src/runtime/pipeline.ts";
 import { config, fakeDefender } from "./helpers.ts";
 
@@ -18,7 +18,7 @@ describe("content signature", () => {
       assert.notEqual(contentSignature(parseAction({ ...base, ...change })), s0, JSON.stringify(change));
     }
     assert.notEqual(contentSignature(parseAction(base), { activation: "ignored" }), s0);
-    assert.equal(canonicalJson({ b: 1, a: undefined, c: [true, null] }), '{"b":1,"c":[true,null]}');
+    assert.equal(signatureJson({ b: 1, a: undefined, c: [true, null] }), '{"b":1,"c":[true,null]}');
   });
 });
 
