@@ -55,6 +55,8 @@ export interface Cmd {
   wrappers: string[];
   /** Runs under sudo/doas/pkexec/su/run0 (or inherited from the shell that runs it). */
   privileged: boolean;
+  /** The target user a privilege wrapper named (`sudo -u alice`, `su alice -c`), when privileged; absent = root. */
+  runAs?: string;
   /** Environment assignments written before the command (`LFILE=x cmd`). */
   env: [string, string][];
   redirects: Redirect[];
@@ -97,6 +99,8 @@ interface Ctx {
   readonly res: WalkResult;
   readonly depth: number;
   readonly privileged: boolean;
+  /** Target user of the privilege wrapper that started this context (absent = root or unprivileged). */
+  readonly runAs?: string | undefined;
   readonly origin: CmdOrigin;
   /** When set, spans of new commands are this (top-level) span instead of their own. */
   readonly span: readonly [number, number] | undefined;
@@ -368,6 +372,7 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
   if (first.length <= 1024 && /^[\w.-]+[ \t]+\S/.test(first)) words = [...first.split(/[ \t]+/).filter((x) => x !== ""), ...words.slice(1)];
   let i = 0;
   let privileged = ctx.privileged;
+  let runAs = ctx.runAs;
   const wrappers: string[] = [];
   // Unwrap: sudo -u x env A=1 nohup timeout 5 cmd …
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
@@ -383,7 +388,10 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     // `command -v x` / `command -V x` only looks a command up.
     if ((w === "command" || w === "builtin") && /^-[vV]$/.test(words[i + 1] ?? "")) break;
     wrappers.push(w);
-    if (wrap.privileged) privileged = true;
+    if (wrap.privileged) {
+      privileged = true;
+      runAs = undefined;
+    }
     i++;
     let positional = wrap.positional ?? 0;
     while (i < words.length) {
@@ -399,6 +407,11 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
         continue;
       }
       if (a.startsWith("-") && a.length > 1) {
+        if (wrap.privileged) {
+          // sudo -u alice / --user=alice / -ualice / doas -u alice / runuser -u alice: the target user.
+          const u = a === "-u" || a === "--user" ? words[i + 1] : /^--user=/.test(a) ? a.slice(7) : /^-u\S/.test(a) && w !== "pkexec" ? a.slice(2) : undefined;
+          if (u !== undefined) runAs = u;
+        }
         i += wrap.valued?.has(a) ? 2 : 1;
         continue;
       }
@@ -432,6 +445,7 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     words,
     wrappers,
     privileged,
+    ...(privileged && runAs !== undefined ? { runAs } : {}),
     env,
     redirects,
     upstream,
@@ -481,7 +495,7 @@ function nested(ctx: Ctx, cmd: Cmd, span: readonly [number, number], origin: Cmd
     ctx.res.truncated = true;
     return undefined;
   }
-  return { ...ctx, depth: ctx.depth + 1, privileged: cmd.privileged, origin, span };
+  return { ...ctx, depth: ctx.depth + 1, privileged: cmd.privileged, runAs: cmd.runAs, origin, span };
 }
 
 /** Finds what a command itself runs and walks it. */
@@ -495,7 +509,7 @@ function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
     const script = shellDashC(args);
     if (script !== undefined) {
       const sub = nested(ctx, cmd, span, "shell-c");
-      if (sub) parseInto(sub, script);
+      if (sub) parseInto(name === "su" ? { ...sub, runAs: suTarget(args) } : sub, script);
     }
     return;
   }
@@ -546,6 +560,20 @@ export function feedStdin(ctx: Ctx, cmd: Cmd, text: string, origin: CmdOrigin): 
       if (sub) parseInto(sub, s);
     }
   }
+}
+
+/** The user `su [opts] [user] [-c cmd]` switches to (undefined = root). */
+export function suTarget(args: readonly string[]): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (/^(?:-c|--command|-s|--shell|-g|--group|-G|--supp-group|-w|--whitelist-environment)$/.test(a)) {
+      k++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return undefined;
 }
 
 /** The script of `sh -c SCRIPT` (also `-lc`, `-pc`, `-ec`, `su -c`, `su user -c`). */
