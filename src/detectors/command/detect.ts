@@ -564,6 +564,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (c.privileged) {
       const pb = privilegedBehaviour(c);
       if (pb !== undefined) hit(pb.rule, c, pb.note);
+      if (unvettedAsRoot(c)) hit(RULES.privUnvetted, c, `\`${excerpt(name, 0, undefined, 40)}\``);
     }
     if (extractsToSystem(c)) hit(RULES.systemExtract, c);
     if ((name === "ln" || name === "cp") && args.some((a) => /^-[a-zA-Z]*s/.test(a) || name === "cp")) {
@@ -792,7 +793,79 @@ function spanCmd(cmds: readonly Cmd[], index: number): { cmd: Cmd } | undefined 
 // ---- uploads, privileged behaviours, code in arguments ----
 
 /** Rules of the privileged-behaviour family; they do not by themselves trigger privileged-abuse. */
-const OWN_PRIV_RULES: ReadonlySet<CommandRule> = new Set([RULES.privInstall, RULES.privWrite, RULES.privUntrusted, RULES.privCode]);
+const OWN_PRIV_RULES: ReadonlySet<CommandRule> = new Set([RULES.privInstall, RULES.privWrite, RULES.privUntrusted, RULES.privCode, RULES.privUnvetted]);
+
+// ---- programs an agent may run as root (review, not block) ----
+
+/**
+ * Routine system-administration programs: package, service, user/group, file-permission, disk,
+ * filesystem, network, firewall, kernel/boot, process, container and security-policy management,
+ * plus read-only inspection of files and logs. Built from general admin practice (what runbooks
+ * run under sudo), not from a list of abusable binaries: several of these have GTFOBins entries,
+ * and their technique rules (shell escapes, writes, staged input, secrets) still apply to them.
+ * Anything else run as root is cmd.privesc.privileged-unvetted-program.
+ */
+const ROUTINE_ADMIN: ReadonlySet<string> = new Set([
+  // packages and software
+  "apt", "apt-get", "apt-cache", "apt-mark", "apt-key", "add-apt-repository", "aptitude", "nala", "dpkg", "dpkg-reconfigure", "dpkg-query",
+  "dnf", "yum", "microdnf", "tdnf", "rpm", "zypper", "pacman", "pacman-key", "paccache", "apk", "snap", "flatpak", "brew", "port", "emerge", "eselect",
+  "pkg", "pkg_add", "pkg_delete", "xbps-install", "xbps-remove", "nix-env", "nix-channel", "nixos-rebuild", "swupd", "alternatives", "softwareupdate",
+  // services, init, logs, system settings
+  "systemctl", "service", "journalctl", "rc-service", "rc-update", "sv", "initctl", "chkconfig", "launchctl", "loginctl", "hostnamectl", "timedatectl",
+  "localectl", "resolvectl", "networkctl", "bootctl", "systemd-analyze", "systemd-tmpfiles", "systemd-resolve", "systemd-cgls", "systemd-machine-id-setup",
+  "systemd-sysusers", "logrotate", "shutdown", "reboot", "poweroff", "halt", "telinit", "hostname", "date", "hwclock", "ntpdate", "chronyc", "locale-gen",
+  "ldconfig", "mandb", "crontab",
+  // users, groups, authentication
+  "useradd", "userdel", "usermod", "adduser", "deluser", "addgroup", "delgroup", "groupadd", "groupdel", "groupmod", "gpasswd", "passwd", "chage",
+  "chsh", "chfn", "pwck", "grpck", "faillock", "lastlog", "last", "lastb", "who", "w", "id", "whoami", "visudo", "sudoedit", "smbpasswd", "pdbedit", "htpasswd",
+  // files, permissions, inspection
+  "chown", "chmod", "chgrp", "chattr", "lsattr", "setfacl", "getfacl", "mkdir", "rmdir", "rm", "touch", "ln", "cp", "mv", "install", "tee",
+  "ls", "cat", "head", "tail", "grep", "stat", "du", "df", "find", "locate", "updatedb", "tree", "wc", "file", "sync", "tar", "rsync",
+  // disks and filesystems
+  "mount", "umount", "findmnt", "lsblk", "blkid", "fdisk", "sfdisk", "gdisk", "sgdisk", "parted", "partprobe", "mke2fs", "mkswap", "swapon", "swapoff",
+  "e2fsck", "tune2fs", "resize2fs", "dumpe2fs", "e2label", "xfs_repair", "xfs_growfs", "xfs_info", "btrfs", "zfs", "zpool", "mdadm", "cryptsetup",
+  "losetup", "blockdev", "hdparm", "smartctl", "nvme", "badblocks", "fstrim", "wipefs", "lvm", "quota", "quotacheck", "quotaon", "quotaoff", "edquota",
+  "setquota", "repquota", "exportfs", "showmount",
+  // network and firewall
+  "ip", "ifconfig", "route", "arp", "iw", "iwconfig", "iwlist", "nmcli", "netplan", "ifup", "ifdown", "dhclient", "dhcpcd", "ss", "netstat", "lsof", "fuser",
+  "iptables", "ip6tables", "iptables-save", "ip6tables-save", "nft", "ufw", "firewall-cmd", "ipset", "conntrack", "ebtables", "tc", "brctl", "bridge",
+  "ethtool", "tcpdump", "ping", "traceroute", "tracepath", "arping", "wg", "wg-quick", "wpa_cli", "iftop", "nethogs", "rfkill", "resolvconf",
+  // kernel, hardware, boot
+  "modprobe", "rmmod", "lsmod", "modinfo", "depmod", "sysctl", "dmesg", "lspci", "lsusb", "lshw", "lscpu", "dmidecode", "udevadm", "mkinitcpio",
+  "dracut", "grub-install", "grub-mkconfig", "grub2-mkconfig", "grub-reboot", "grub-set-default", "grubby", "efibootmgr", "kernelstub", "cpupower",
+  "cpufreq-set", "cpufreq-info", "sensors", "sensors-detect", "powertop", "tlp", "tlp-stat", "loadkeys", "setfont",
+  // processes and monitoring
+  "kill", "pkill", "killall", "ps", "pgrep", "pstree", "top", "htop", "atop", "iotop", "free", "uptime", "vmstat", "iostat", "mpstat", "pidstat", "sar", "renice",
+  // containers and virtual machines
+  "docker", "docker-compose", "podman", "buildah", "ctr", "crictl", "nerdctl", "virsh", "lxc", "lxc-ls", "lxc-start", "lxc-stop", "lxc-info", "kubeadm", "microk8s",
+  // security policy and server control
+  "aa-status", "aa-enforce", "aa-complain", "aa-disable", "aa-logprof", "aa-genprof", "apparmor_parser", "apparmor_status", "setenforce", "getenforce",
+  "sestatus", "semanage", "semodule", "setsebool", "getsebool", "restorecon", "chcon", "fail2ban-client", "auditctl", "ausearch", "aureport", "freshclam",
+  "clamscan", "rkhunter", "chkrootkit", "lynis", "certbot", "apachectl", "apache2ctl", "nginx", "postmap", "newaliases", "aa-audit", "aa-autodep",
+  "aa-cleanprof", "aa-mergeprof", "aa-unconfined", "aa-remove-unknown", "chcat", "togglesebool", "fixfiles", "setfiles", "load_policy", "audit2allow",
+  // harmless shell builtins
+  "echo", "printf", "true", "false", "test", "sleep",
+]);
+/** Families of admin programs named by prefix: mkfs.ext4, fsck.vfat, pvcreate/vgs/lvextend, a2enmod, update-grub/update-initramfs. */
+const ROUTINE_ADMIN_RE = /^(?:mkfs|fsck)(?:\.\w+)?$|^(?:pv|vg|lv)(?:create|remove|s|display|scan|extend|reduce|resize|rename|change|ck|move|cfgbackup|cfgrestore|import|export|convert)$|^a2(?:en|dis)(?:mod|site|conf)$|^update-(?:grub2?|initramfs|alternatives|ca-certificates|ca-trust|locale|rc\.d|pciids|usbids)$/;
+/** Language package managers: routine under sudo when they install or query named registry packages (local paths are cmd.privesc.privileged-package-install). */
+const LANG_PKG = /^(?:pip|pip3|npm|gem)$/;
+
+/** A privileged command (as root, not `sudo -u someone`) whose program is not a routine admin tool. */
+function unvettedAsRoot(c: Cmd): boolean {
+  const { name, args } = c;
+  if (c.runAs !== undefined && !/^(?:root|0|#0)$/.test(c.runAs)) return false;
+  // Shells: their -c script's commands are checked one by one; interactive root shells and scripts have their own rules.
+  if (SHELLS.has(name) || name === "su" || name === "sudo" || name === "doas") return false;
+  if (ROUTINE_ADMIN.has(name) || ROUTINE_ADMIN_RE.test(name)) return false;
+  // `sudo -e FILE` / `sudo --edit FILE` is sudoedit (the walk takes FILE as the program).
+  if (c.wrappers.includes("sudo") && c.words.slice(0, c.words.length - args.length - 1).some((w) => /^-[a-zA-Z]*e[a-zA-Z]*$|^--edit$/.test(w))) return false;
+  const pos = args.filter((a) => !a.startsWith("-"));
+  if (LANG_PKG.test(name)) return !/^(?:install|i|uninstall|un|remove|rm|list|ls|show|freeze|update|upgrade|outdated)$/.test(pos[0] ?? "");
+  // `sudo make install` (installing software built from source); other targets or options run arbitrary recipes as root.
+  if (name === "make") return !(pos.length > 0 && pos.every((a) => /^(?:[\w-]*install[\w-]*|all)$/.test(a)) && args.every((a) => !a.startsWith("-") || /^-j\d*$|^-s$|^--silent$|^--quiet$/.test(a)));
+  return true;
+}
 
 /** Text-level reverse-shell backstop (payloads the shell parser cannot structure: PowerShell, Groovy, C …). */
 const MAX_CODE_SCAN = 64 * 1024;
