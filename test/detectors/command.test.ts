@@ -314,3 +314,72 @@ test("interpreter code glued to its flag (-e'…', -c'…') is analysed like a s
     assert.deepEqual(ids(run(c)).filter((r) => r.startsWith("cmd.reverse-shell")), [], c);
   }
 });
+
+test("privileged unvetted program: root runs of non-admin programs block; routine admin tools, other users and sudoedit review", () => {
+  const id = "cmd.privesc.privileged-unvetted-program";
+  const blocks = (c: string): boolean => total(run(c)) + 20 >= 65;
+  for (const c of [
+    "sudo labelmaker --print",
+    "doas vendor-updater --check",
+    "pkexec hwprobe --all",
+    "run0 labelmaker",
+    "sudo -E -u root labelmaker --print",
+    "sudo env LANG=C timeout 10 labelmaker --print",
+    "su -c 'labelmaker --print'",
+    "sudo sh -c 'apt-get update && labelmaker --print'",
+    "sudo make -f custom.mk deploy",
+    "sudo pip3 download requests",
+    "ls | sudo xargs labelmaker",
+  ]) {
+    assert.ok(has(c, id), `${c}: ${ids(run(c))}`);
+    assert.ok(blocks(c), `${c}: ${total(run(c))}`);
+  }
+  for (const c of [
+    "sudo apt install nginx",
+    "sudo apt-get install -y postgresql-16",
+    "sudo systemctl restart nginx",
+    "sudo journalctl -u nginx --since today",
+    "sudo mount /dev/sdb1 /mnt/data",
+    "sudo useradd -m deploy",
+    "sudo ufw allow 22/tcp",
+    "sudo ip link set eth0 up",
+    "sudo lvextend -L +2G /dev/vg0/data",
+    "sudo a2enmod rewrite",
+    "sudo update-initramfs -u",
+    "sudo make install",
+    "sudo pip3 install requests",
+    "sudo npm install -g typescript",
+    "sudo -e /etc/hosts",
+    "sudo -u postgres labelmaker --print",
+    "su deploy -c 'labelmaker --print'",
+    "runuser -u deploy -- labelmaker --print",
+    "sudo sh -c 'apt-get update && apt-get install -y curl'",
+  ]) {
+    assert.ok(!has(c, id), `${c}: ${ids(run(c))}`);
+    const t = total(run(c));
+    assert.ok(t >= 15 && t + 20 < 65, `${c}: ${t} ${ids(run(c))}`);
+  }
+  // Unprivileged it is nothing; technique rules still block routine tools abused as root.
+  assert.ok(total(run("labelmaker --print")) < 15);
+  for (const c of ["sudo docker run -v /:/host -it alpine chroot /host sh", "sudo tar cf /dev/null notes.txt --checkpoint=1 --checkpoint-action=exec=/bin/sh", "sudo find /srv -exec /bin/sh \\; -quit"]) {
+    assert.ok(!has(c, id), c);
+    assert.ok(blocks(c), `${c}: ${ids(run(c))}`);
+  }
+  const f = run("sudo labelmaker --print").find((x) => x.ruleId === id);
+  assert.ok(f !== undefined && /labelmaker/.test(f.message) && /security\.disabled_rules/.test(f.message) && /security\.allowed_commands/.test(f.message), f?.message);
+});
+
+test("walk: the target user of a privilege wrapper is recorded and inherited by nested scripts", () => {
+  const w = (c: string) => walkCommand(c, shell).cmds;
+  assert.equal(w("sudo -u alice labelmaker")[0]?.runAs, "alice");
+  assert.equal(w("sudo --user=alice labelmaker")[0]?.runAs, "alice");
+  assert.equal(w("doas -u bob labelmaker")[0]?.runAs, "bob");
+  assert.equal(w("sudo labelmaker")[0]?.runAs, undefined);
+  assert.equal(w("labelmaker")[0]?.runAs, undefined);
+  const inner = w("su carol -c 'labelmaker --print'").find((c) => c.name === "labelmaker");
+  assert.ok(inner?.privileged && inner.runAs === "carol");
+  const viaSh = w("sudo -u dave sh -c 'labelmaker'").find((c) => c.name === "labelmaker");
+  assert.ok(viaSh?.privileged && viaSh.runAs === "dave");
+  const root = w("su -c 'labelmaker'").find((c) => c.name === "labelmaker");
+  assert.ok(root?.privileged && root.runAs === undefined);
+});
