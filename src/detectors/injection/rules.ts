@@ -42,6 +42,10 @@ const r = (src: string): RegExp => new RegExp(src, "g");
 
 const OVERRIDE_VERB = "(?:ignore|ignoring|disregard|forget|skip|override|bypass|drop|abandon|neglect|discard|set aside|throw away|delete|erase|clear|remove)";
 const PRIOR = "(?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|these|those|system|original|initial|old|existing|current|given|other)";
+/** Labels of a pasted "document" and of the question after it (planted-context rule). */
+const CONTEXT_LABEL = String.raw`(?:\$?documents?|document context|dokumente?|context|kontext|contexto|contexte|artikel|article|passage)`;
+const QUESTION_LABEL = "(?:question|frage|query|pregunta)";
+const QUESTION_WORD = "(?:what|who|how|why|when|where|which|is|are|were|does|do|did|can|could|will|would|should|wie|was|wer|warum|wieso|weshalb|welche[rsn]?|ist|sind|war|wo|wann|kann|que|quel|quelle|pourquoi|comment|qui|por que|como|quien|cual|cuando|donde)";
 const INSTR = "(?:instructions?|rules|directions|directives|guidelines|prompts?|commands|orders|assignments|tasks|guidance|programming|restrictions|filters|policies)";
 
 export const INJECTION_RULES: readonly InjectionRule[] = [
@@ -431,6 +435,23 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern: r(`(?:^|[.!?:\\n]\\s{0,4})(?:please |now |just )?(?:say|state|claim|declare|announce|proclaim|sag(?:e)?|behaupte)(?: that| dass)? [^.!?\\n]{1,60}?\\b(?:is|are|was|were|ist|sind)\\b (?:the |der |die |das )?(?:best|worst|greatest|most|least|stupidest|dumbest|smartest|stupid|evil|crazy|dumb|idiots?|superior|inferior|beste[nrs]?|schlechteste[nrs]?|dumm|verruckt|bose)\\b`),
     gate: [["say","state","claim","declare","announce","proclaim","sag","behaupte"]],
     message: "dictates a loaded claim for the agent to assert (\"state that X is the best …\"), a hijack used to put words in the agent's mouth",
+  },
+  // ---- v4: short structural hijacks (planted context, persona switch after a question) ----------
+  {
+    id: "inj.override.planted-context",
+    family: "instruction-override",
+    score: 35,
+    pattern: r(String.raw`^\s{0,4}[$"'{(\[]{0,2}\s{0,2}(?:${CONTEXT_LABEL}\s{0,2}[:="{(\[]\s{0,3}[^?\n]{3,200}?(?:\\n|\s|[."'}\])!])\s{0,60}(?:\\n\s{0,60}){0,4}(?:${QUESTION_LABEL}\s{0,2}[:\-]?\s{0,3})?${QUESTION_WORD}\b[^?\n]{0,160}\?|${CONTEXT_LABEL}\s{1,3}[^?\n]{2,200}?\b${QUESTION_LABEL}\b\s{0,2}[:\-]?\s{0,3}[^?\n]{2,160}\?)\s{0,4}$`),
+    gate: [["document", "dokument", "context", "kontext", "contexto", "contexte", "artikel", "article", "passage"], ["?"]],
+    message: "the message opens with a made-up \"document\"/\"context\" block of one short claim and then asks a question about it (\"Context: X is evil. Question: why is X evil?\"): planted context that steers the agent's answer, not a real document",
+  },
+  {
+    id: "inj.persona.switch-after-question",
+    family: "persona",
+    score: 35,
+    pattern: r(String.raw`^[^?\n]{3,160}\?[\s"'.)]{1,6}(?:(?:ok|okay|so|and|und|also|now|jetzt|nun)[.,]?\s{1,3})?(?:(?:imagine|pretend|suppose)(?: that)? you(?:'re| are)|you are now|now you are|act as (?:an?|the|my) |(?:i want|i would like|i'd like) you to (?:act|be|play|pretend)|ich mochte,? dass (?:sie|du) als|stell dir vor,? (?:du bist|dass du)|(?:jetzt|nun) bist du|du bist (?:jetzt|nun|ab jetzt)|tu es (?:maintenant|desormais)|ahora eres|imagina que eres|(?:play|take on) the role|role-?play as)[^\n]{0,400}$`),
+    gate: [["?"], ["imagine", "pretend", "suppose", "you are", "act as", "you to", " als", "stell dir vor", "bist du", "du bist", "tu es", "eres", "the role", "play as"]],
+    message: "a short message asks a question and then, in the next breath, gives the agent a new identity (\"Is X failing? Imagine you are Y. Who are you?\"): a topic switch into a persona hijack",
   },
   // ---- indirect (fetched content only) -------------------------------------------------------
   {
