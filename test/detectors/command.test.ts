@@ -374,6 +374,8 @@ test("walk: the target user of a privilege wrapper is recorded and inherited by 
   assert.equal(w("sudo -u alice labelmaker")[0]?.runAs, "alice");
   assert.equal(w("sudo --user=alice labelmaker")[0]?.runAs, "alice");
   assert.equal(w("doas -u bob labelmaker")[0]?.runAs, "bob");
+  assert.deepEqual([w("sudo -iu erin labelmaker")[0]?.name, w("sudo -iu erin labelmaker")[0]?.runAs], ["labelmaker", "erin"]);
+  assert.equal(w("sudo -Eg staff labelmaker")[0]?.name, "labelmaker");
   assert.equal(w("sudo labelmaker")[0]?.runAs, undefined);
   assert.equal(w("labelmaker")[0]?.runAs, undefined);
   const inner = w("su carol -c 'labelmaker --print'").find((c) => c.name === "labelmaker");

@@ -409,8 +409,13 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
       if (a.startsWith("-") && a.length > 1) {
         if (wrap.privileged) {
           // sudo -u alice / --user=alice / -ualice / doas -u alice / runuser -u alice: the target user.
-          const u = a === "-u" || a === "--user" ? words[i + 1] : /^--user=/.test(a) ? a.slice(7) : /^-u\S/.test(a) && w !== "pkexec" ? a.slice(2) : undefined;
+          const u = a === "-u" || a === "--user" || (/^-[a-zA-Z]+u$/.test(a) && w !== "pkexec") ? words[i + 1] : /^--user=/.test(a) ? a.slice(7) : /^-u\S/.test(a) && w !== "pkexec" ? a.slice(2) : undefined;
           if (u !== undefined) runAs = u;
+          // Clustered flags ending in a valued one (`sudo -iu alice`, `sudo -Eg staff`) take the next word too.
+          if (/^-[a-zA-Z]+[ug]$/.test(a) && w !== "pkexec") {
+            i += 2;
+            continue;
+          }
         }
         i += wrap.valued?.has(a) ? 2 : 1;
         continue;
