@@ -149,7 +149,8 @@ const progress = setInterval(() => {
     const mu = process.memoryUsage();
     mem = { heapUsedMB: mu.heapUsed / 2 ** 20, heapTotalMB: mu.heapTotal / 2 ** 20, externalMB: mu.external / 2 ** 20, arrayBuffersMB: mu.arrayBuffers / 2 ** 20 };
   }
-  send({ t: "progress", decided, unstamped, ...mem, depth: rt.pipeline.depth, inflight: rt.pipeline.inflight, reconnects: rt.sidecar?.status().reconnects ?? 0 });
+  const cpu = process.cpuUsage();
+  send({ t: "progress", decided, unstamped, cpuMs: (cpu.user + cpu.system) / 1000, ...mem, depth: rt.pipeline.depth, inflight: rt.pipeline.inflight, reconnects: rt.sidecar?.status().reconnects ?? 0 });
 }, 10);
 
 process.on("message", (msg: { t?: string; step?: number }) => {

@@ -51,6 +51,8 @@ interface Progress {
   depth: number;
   inflight: number;
   reconnects: number;
+  /** The child's CPU time (user + system) so far. */
+  cpuMs?: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -175,6 +177,17 @@ class Harness {
     return (await this.wait(`step:${step}`, 10_000)) as unknown as StepReport;
   }
 
+  /** Marks the child's CPU time and decided count (start of a step). */
+  cpuMark(): { cpuMs: number; decided: number } {
+    return { cpuMs: this.progress.cpuMs ?? 0, decided: this.progress.decided };
+  }
+
+  /** The child's CPU time per decision since a mark, in µs (all threads of the process). */
+  cpuUsPerDecision(m: { cpuMs: number; decided: number }): number {
+    const d = this.progress.decided - m.decided;
+    return d > 0 ? Number((((this.progress.cpuMs ?? 0) - m.cpuMs) * 1000 / d).toFixed(1)) : Number.NaN;
+  }
+
   rssBetween(t0: number, t1: number): number[] {
     return this.rss.filter((s) => s.t >= t0 && s.t <= t1).map((s) => s.kb / 1024);
   }
@@ -224,8 +237,10 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     let step = 1;
     // Closed loop: capacity.
     const c0 = now();
+    const cm = h.cpuMark();
     const closed = await h.closedLoop(step, WINDOW, stepMs);
     const crep = await h.report(step);
+    const closedCpu = h.cpuUsPerDecision(cm);
     const capacity = (crep.n / (crep.lastDecision - crep.firstSend)) * 1000;
     rows.push({
       suite: "sidecar",
@@ -234,7 +249,7 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
       opsPerSec: capacity,
       p50Ms: crep.p50,
       p99Ms: crep.p99,
-      extra: { sent: closed.sent, evaluated: crep.outcomes.evaluated ?? 0, failMode: (crep.outcomes.queue_overflow ?? 0) + (crep.outcomes.timeout ?? 0), rssMaxMB: Number(Math.max(...h.rssBetween(c0, now())).toFixed(1)) },
+      extra: { sent: closed.sent, evaluated: crep.outcomes.evaluated ?? 0, failMode: (crep.outcomes.queue_overflow ?? 0) + (crep.outcomes.timeout ?? 0), cpuUsPerDecision: closedCpu, rssMaxMB: Number(Math.max(...h.rssBetween(c0, now())).toFixed(1)) },
     });
 
     step++;
@@ -242,8 +257,10 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     let atTarget: { rep: StepReport; rate: number; rssMax: number } | undefined;
     for (const rate of openRates) {
       const t0 = now();
+      const m0 = h.cpuMark();
       const { sent, offered } = await h.openLoop(step, rate, stepMs);
       const rep = await h.report(step);
+      const cpuUs = h.cpuUsPerDecision(m0);
       const t1 = now();
       const rssMax = Math.max(...h.rssBetween(t0, t1));
       const evaluated = rep.outcomes.evaluated ?? 0;
@@ -269,6 +286,7 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
           maxMs: Number(rep.max.toFixed(1)),
           review: rep.actions.review ?? 0,
           block: rep.actions.block ?? 0,
+          cpuUsPerDecision: cpuUs,
           rssMaxMB: Number(rssMax.toFixed(1)),
         },
         ...(isTarget ? { target: `≥ ${TARGET_RATE.toLocaleString("en-US")}/s, p99 ≤ ${TARGET_P99_MS} ms, RSS ≤ ${TARGET_RSS_MB} MB`, met } : {}),
