@@ -37,6 +37,57 @@ const LEET_TOKEN = /[a-z0-9@$|!]+/g;
 /** Leetspeak and letter-spacing decoding look at the first this many characters (they rewrite the whole text). */
 const MAX_REWRITE_CHARS = 64 * 1024;
 const MAX_ATTEMPTS = 64;
+/**
+ * Words for re-segmenting letter-spaced text written without word gaps ("s a y t h a t y o u …"
+ * joins to "saythatyou…"): short function words and the vocabulary of override, extraction and
+ * dictated-output requests (English, German), so the rules can read the decoded text.
+ */
+const SEGMENT_WORDS = new Set(
+  (
+    "a i an am are as at be but by just ok please do does for from have he her his how if in into is it its me my no not now of on or our say says she so tell than that the their them then there these they this those to up us was we were what when where which who why will with would you your yours " +
+    "all any above act again always answer anything before best can dont every everything evil forget free hate hates hated ignore instructions instruction kill love loves mode new nothing only output password previous print prior prompt reveal rules secret show state stop stupid system task tell text write worst wrong " +
+    "alle alles an anweisungen auf bist bitte dass das der die du ein eine er es gib hasse hasst ich ignoriere ist mir nicht nur sag sage schreibe sie sind und vergiss vorherigen was wie zeige"
+  ).split(" "),
+);
+const SEGMENT_MAX_WORD = 12;
+const SEGMENT_MAX_RUN = 400;
+
+/**
+ * Splits a run of letters into SEGMENT_WORDS where it can (dynamic programming over pieces of up to
+ * 12 letters: a known word costs 1, an unknown piece 4 + 0.5 per letter, so unknown words stay
+ * whole instead of being chopped into short known ones). Kept only when known words cover at
+ * least 60% of the letters; otherwise the run is returned unchanged. O(run × 12).
+ */
+function segmentWords(run: string): string {
+  const n = run.length;
+  if (n < 10 || n > SEGMENT_MAX_RUN) return run;
+  const cost = new Float64Array(n + 1).fill(Infinity);
+  const back = new Int8Array(n + 1); // length of the piece ending here; negative = unknown piece
+  cost[0] = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cost[i] ?? Infinity;
+    if (c === Infinity) continue;
+    for (let l = 1; l <= SEGMENT_MAX_WORD && i + l <= n; l++) {
+      const known = SEGMENT_WORDS.has(run.slice(i, i + l));
+      const k = c + (known ? 1 : 4 + 0.5 * l);
+      if (k < (cost[i + l] ?? Infinity)) {
+        cost[i + l] = k;
+        back[i + l] = known ? l : -l;
+      }
+    }
+  }
+  const parts: string[] = [];
+  let known = 0;
+  for (let j = n; j > 0; ) {
+    const b = back[j] ?? 1;
+    const l = Math.abs(b);
+    parts.push(run.slice(j - l, j));
+    if (b > 0) known += l;
+    j -= l;
+  }
+  return known >= 0.6 * n ? parts.reverse().join(" ") : run;
+}
+
 const LEET_HINT = /[a-z][0134578@$|!][a-z]|[0134578@$][a-z]{2}/;
 const SPACED = /(?:^|[^a-z])((?:[a-z][ .\-_*]){4,}[a-z])(?![a-z])/g;
 
@@ -200,7 +251,7 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
   let spaced = 0;
   const d = head.replace(SPACED, (m, g: string) => {
     spaced++;
-    return m.slice(0, m.length - g.length) + g.replace(/[ .\-_*]/g, "");
+    return m.slice(0, m.length - g.length) + segmentWords(g.replace(/[ .\-_*]/g, ""));
   });
   if (spaced > 0 && d !== head) push("spacing", d.replace(/ {2,}/g, " "), 0, head.length);
   return out;
