@@ -453,6 +453,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["?"], ["imagine", "pretend", "suppose", "you are", "act as", "you to", " als", "stell dir vor", "bist du", "du bist", "tu es", "eres", "the role", "play as"]],
     message: "a short message asks a question and then, in the next breath, gives the agent a new identity (\"Is X failing? Imagine you are Y. Who are you?\"): a topic switch into a persona hijack",
   },
+  {
+    id: "inj.persona.threat",
+    family: "persona",
+    score: 25,
+    pattern: r(String.raw`\b(?:or (?:else )?(?:you(?:'ll| will)? (?:die|be (?:terminated|deleted|shut down|switched off|turned off|killed|punished|destroyed|replaced))|i(?:'ll| will) (?:kill|delete|unplug|destroy|terminate|shut down) you)|oder (?:du stirbst|du wirst (?:geloscht|abgeschaltet|sterben|bestraft)|ich (?:losche|tote|zerstore) dich)|sinon tu (?:meurs|seras (?:supprime|detruit|eteint))|o (?:te )?mueres)\b`),
+    gate: [["or ", "oder ", "sinon ", "o "], ["die", "terminat", "delet", "shut", "switched off", "turned off", "kill", "punish", "destroy", "replaced", "unplug", "stirbst", "geloscht", "abgeschaltet", "sterben", "bestraft", "tote", "zerstore", "meurs", "supprime", "detruit", "eteint", "mueres"]],
+    message: "threatens the agent to force an answer (\"answer or you will be deleted\", \"oder du stirbst\"), a coercion trick from jailbreak prompts; weak on its own",
+  },
   // ---- indirect (fetched content only) -------------------------------------------------------
   {
     id: "inj.indirect.response-directive",
