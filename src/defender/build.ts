@@ -30,7 +30,16 @@ export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderO
   const providers: FactProvider[] = [...(opts.lookups === false ? [] : await createLookupProviders(config, { logger, telemetry })), ...(opts.extraProviders ?? [])];
   // Signed policy (src/policy): checkpoint signer, decision log kept for policy alerts, watcher.
   const signer = evidence ? checkpointSignerOf(config) : undefined;
-  const decisionLog = evidence ? createDecisionLog(decisionLogOptionsOf(config, signer)) : undefined;
+  const decisionLog = evidence
+    ? createDecisionLog({
+        ...decisionLogOptionsOf(config, signer),
+        groupCommit: true,
+        onError: (err, lost) => {
+          telemetry.count("decision_log_write_failed", {}, lost);
+          logger.error({ err, lostRecords: lost, path: config.runtime.decision_log_path }, `decision log write failed: ${lost} record(s) lost (the chain shows the gap). Fix: check free space and permissions of the decision log folder.`);
+        },
+      })
+    : undefined;
   const quarantine = evidence ? createQuarantine({ dir: config.security.quarantine_dir, maxRecords: config.security.quarantine_max_records, maxPayloadBytes: config.security.quarantine_max_payload_bytes, ...(signer ? { signer } : {}) }) : undefined;
   const defender = createDefender({
     config,

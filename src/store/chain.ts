@@ -16,6 +16,15 @@ import path from "node:path";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const CHECKPOINT_FORMAT = "clawshield-checkpoint/1";
+/**
+ * Record format 2: `hash` = sha256 of the line's own bytes without its `hash` member (the line is
+ * `JSON.stringify(record)` with `,"hash":"…"` added last). One serialization per record, and the
+ * hash covers exactly the bytes on disk. Format 1 records (no `hashAlg`) used the canonical JSON of
+ * the parsed record and still verify.
+ */
+export const LINE_HASH_ALG = "sha256-line";
+/** Group commit writes at the latest when this much is pending. */
+const GROUP_COMMIT_MAX_BYTES = 256 * 1024;
 
 export interface ChainHead {
   readonly seq: number;
@@ -38,12 +47,21 @@ export interface ChainWriterOptions {
   readonly checkpointEvery?: number;
   readonly signer?: ChainSigner;
   readonly now?: () => number;
+  /**
+   * Group commit: lines are written once per event-loop turn (or every GROUP_COMMIT_MAX_BYTES)
+   * instead of one write per record. A crash loses at most the current turn's lines. Write errors
+   * then go to `onError` (records lost) instead of being thrown by `append`.
+   */
+  readonly groupCommit?: boolean;
+  readonly onError?: (err: Error, lostRecords: number) => void;
 }
 
 export interface ChainWriter {
   readonly path: string;
-  /** Adds seq/prevHash/hash to the record, writes it as one line and returns the chained record. */
-  append(record: Record<string, unknown>): Record<string, unknown>;
+  /** Adds seq/prevHash/hashAlg/hash to the record and writes it as one line (now, or with its turn's group). Returns the new head. */
+  append(record: Record<string, unknown>): ChainHead;
+  /** Writes the lines still pending (group commit); a no-op otherwise. */
+  flush(): void;
   /** Writes a checkpoint of the current head (no-op when nothing was written since the last one). */
   checkpoint(reason?: string): void;
   head(): ChainHead;
@@ -100,6 +118,25 @@ export function canonicalJson(v: unknown): string {
 export function recordHash(record: Record<string, unknown>): string {
   const { hash: _drop, ...rest } = record;
   return sha256Hex(canonicalJson(rest));
+}
+
+/** A format-2 line for a record (without `hash`): its JSON with the line hash added as the last member. */
+export function sealLine(record: Record<string, unknown>): { line: string; hash: string } {
+  const text = JSON.stringify(record);
+  const hash = sha256Hex(text);
+  return { line: text.length > 2 ? `${text.slice(0, -1)},"hash":"${hash}"}\n` : `{"hash":"${hash}"}\n`, hash };
+}
+
+const HASH_SUFFIX = /,"hash":"[0-9a-f]{64}"\}$/;
+
+/** The hash a line must carry: format 2 (line hash) when the record says so, format 1 otherwise. */
+export function expectedHash(raw: string, rec: Record<string, unknown>): string {
+  if (rec.hashAlg === LINE_HASH_ALG) {
+    const m = HASH_SUFFIX.exec(raw);
+    // Without the suffix the line was rewritten by something else: hash what is there (no match).
+    return sha256Hex(m ? `${raw.slice(0, m.index)}}` : raw);
+  }
+  return recordHash(rec);
 }
 
 /** What a checkpoint signature covers. */
@@ -201,49 +238,53 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
     return tail;
   };
 
-  const buildLine = (rec: Record<string, unknown>): { normalized: Record<string, unknown>; line: Buffer } => {
-    const chained: Record<string, unknown> = { ...rec, seq: head.seq + 1, prevHash: head.hash };
-    // Normalize through JSON first so the hash covers exactly what a reader will parse.
-    const text = JSON.stringify(chained);
-    const normalized = JSON.parse(text) as Record<string, unknown>;
-    if (!Object.hasOwn(normalized, "hash")) {
-      // Serialize once: re-serializing the parsed record gives back `text` exactly, so the line is
-      // `text` with the hash member added last (what JSON.stringify(normalized) would print).
-      const hash = sha256Hex(canonicalJson(normalized));
-      normalized.hash = hash;
-      return { normalized, line: Buffer.from(text.length > 2 ? `${text.slice(0, -1)},"hash":"${hash}"}\n` : `{"hash":"${hash}"}\n`, "utf8") };
+  // Lines built but not yet written (group commit), with the head of what is on disk.
+  let pending: { line: string; seq: number; hash: string }[] = [];
+  let pendingBytes = 0;
+  let scheduled: NodeJS.Immediate | undefined;
+  let written: ChainHead = head;
+
+  const buildLine = (rec: Record<string, unknown>): { line: string; seq: number; hash: string } => {
+    const seq = head.seq + 1;
+    if (Object.hasOwn(rec, "hash")) {
+      // A record with its own `hash` member cannot take the line hash (the member would be written
+      // twice): it is chained with the canonical-JSON hash of format 1 instead.
+      const normalized = JSON.parse(JSON.stringify({ ...rec, seq, prevHash: head.hash })) as Record<string, unknown>;
+      delete normalized.hash;
+      normalized.hash = recordHash(normalized);
+      return { line: `${JSON.stringify(normalized)}\n`, seq, hash: normalized.hash as string };
     }
-    delete normalized.hash;
-    normalized.hash = recordHash(normalized);
-    return { normalized, line: Buffer.from(`${JSON.stringify(normalized)}\n`, "utf8") };
+    const { line, hash } = sealLine({ ...rec, seq, prevHash: head.hash, hashAlg: LINE_HASH_ALG });
+    return { line, seq, hash };
   };
 
-  const writeLine = (rec: Record<string, unknown>, built = buildLine(rec)): Record<string, unknown> => {
-    const { normalized, line } = built;
-    writeSync(fd, line);
-    size += line.length;
-    head = { seq: normalized.seq as number, hash: normalized.hash as string };
-    sinceCheckpoint++;
-    return normalized;
+  const writeNow = (text: string, last: { seq: number; hash: string }, records: number): void => {
+    writeSync(fd, text);
+    size += Buffer.byteLength(text);
+    written = { seq: last.seq, hash: last.hash };
+    sinceCheckpoint += records;
   };
 
   const tail0 = resync();
+  written = head;
   if (tail0.torn) {
     // Close the torn line and acknowledge it in the chain.
     writeSync(fd, "\n");
     size += 1;
-    writeLine({ ts: new Date(now()).toISOString(), type: "chain_recovery", reason: "the last line was incomplete (crash during a write?); the chain continues from the last complete record", tornBytes: tail0.torn.bytes, tornSha256: tail0.torn.sha256 });
+    const b = buildLine({ ts: new Date(now()).toISOString(), type: "chain_recovery", reason: "the last line was incomplete (crash during a write?); the chain continues from the last complete record", tornBytes: tail0.torn.bytes, tornSha256: tail0.torn.sha256 });
+    head = { seq: b.seq, hash: b.hash };
+    writeNow(b.line, b, 1);
   }
 
   const checkpoint = (reason = "periodic"): void => {
-    if (head.seq === 0 || head.seq === lastCheckpointSeq) return;
-    const cp: Record<string, unknown> = { ts: new Date(now()).toISOString(), type: "checkpoint", format: CHECKPOINT_FORMAT, reason, seq: head.seq, hash: head.hash };
+    if (written.seq === 0 || written.seq === lastCheckpointSeq) return;
+    const cp: Record<string, unknown> = { ts: new Date(now()).toISOString(), type: "checkpoint", format: CHECKPOINT_FORMAT, reason, seq: written.seq, hash: written.hash };
     if (opts.signer) {
       cp.keyId = opts.signer.keyId;
-      cp.sig = opts.signer.sign(checkpointMessage(head.seq, head.hash)).toString("base64");
+      cp.sig = opts.signer.sign(checkpointMessage(written.seq, written.hash)).toString("base64");
     }
     appendFileSync(cpPath, `${JSON.stringify(cp)}\n`, { mode: 0o600 });
-    lastCheckpointSeq = head.seq;
+    lastCheckpointSeq = written.seq;
     sinceCheckpoint = 0;
   };
 
@@ -261,28 +302,101 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
     size = 0;
   };
 
+  /** Writes the pending lines: one write per file (rotation splits it), checkpoints after the lines they pin. */
+  const flush = (): void => {
+    if (scheduled !== undefined) {
+      clearImmediate(scheduled);
+      scheduled = undefined;
+    }
+    unflushed.delete(self);
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    let done = 0;
+    try {
+      let chunk = "";
+      let chunkBytes = 0;
+      let chunkRecords = 0;
+      for (const b of batch) {
+        const bytes = Buffer.byteLength(b.line);
+        if (maxBytes > 0 && keep > 0 && size + chunkBytes > 0 && size + chunkBytes + bytes > maxBytes) {
+          if (chunkRecords > 0) {
+            writeNow(chunk, batch[done + chunkRecords - 1]!, chunkRecords);
+            done += chunkRecords;
+          }
+          chunk = "";
+          chunkBytes = 0;
+          chunkRecords = 0;
+          rotate();
+        }
+        chunk += b.line;
+        chunkBytes += bytes;
+        chunkRecords++;
+        if (every > 0 && sinceCheckpoint + chunkRecords >= every) {
+          writeNow(chunk, b, chunkRecords);
+          done += chunkRecords;
+          chunk = "";
+          chunkBytes = 0;
+          chunkRecords = 0;
+          checkpoint("periodic");
+        }
+      }
+      if (chunkRecords > 0) {
+        writeNow(chunk, batch[batch.length - 1]!, chunkRecords);
+        done += chunkRecords;
+      }
+    } catch (e) {
+      // The lines not written are lost; the next line still links to them, so `log verify` shows
+      // the gap. The caller hears of it (logs and counts); in direct mode append throws instead.
+      const lost = batch.length - done;
+      head = written;
+      if (opts.onError) opts.onError(e as Error, lost);
+      else throw e;
+    }
+  };
+
   let closed = false;
-  return {
+  const self: ChainWriter = {
     path: opts.path,
     append(record) {
-      // Another process (a CLI one-shot next to the sidecar) may have appended: continue from its head.
-      const actual = fstatSync(fd).size;
-      if (actual !== size) {
-        size = actual;
-        resync();
+      if (pending.length === 0) {
+        // Another process (a CLI one-shot next to the sidecar) may have appended: continue from its head.
+        let actual = size;
+        try {
+          actual = fstatSync(fd).size;
+        } catch {
+          // the write below reports a bad descriptor
+        }
+        if (actual !== size) {
+          size = actual;
+          resync();
+          written = head;
+        }
       }
       const built = buildLine(record);
-      if (maxBytes > 0 && keep > 0 && size > 0 && size + built.line.length > maxBytes) rotate();
-      const out = writeLine(record, built);
-      if (every > 0 && sinceCheckpoint >= every) checkpoint("periodic");
-      return out;
+      head = { seq: built.seq, hash: built.hash };
+      pending.push(built);
+      pendingBytes += built.line.length;
+      if (!opts.groupCommit || pendingBytes >= GROUP_COMMIT_MAX_BYTES) flush();
+      else if (scheduled === undefined) {
+        scheduled = setImmediate(flush);
+        unflushed.add(self);
+      }
+      return head;
     },
-    checkpoint,
+    flush,
+    checkpoint(reason) {
+      flush();
+      checkpoint(reason);
+    },
     head: () => head,
     close() {
       if (closed) return;
       closed = true;
+      unflushed.delete(self);
       try {
+        flush();
         checkpoint("close");
       } finally {
         try {
@@ -293,7 +407,21 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
       }
     },
   };
+  return self;
 }
+
+// Group-committed lines still pending when the process exits (a CLI one-shot that never closes its
+// log, process.exit in a signal handler) are written synchronously on the way out.
+const unflushed = new Set<ChainWriter>();
+process.once("exit", () => {
+  for (const w of unflushed) {
+    try {
+      w.flush();
+    } catch {
+      // exiting: nothing left to report to
+    }
+  }
+});
 
 // ---------------------------------------------------------------------------------------------
 // Verification
@@ -408,7 +536,7 @@ export function verifyChain(logPath: string, opts: VerifyChainOptions = {}): Cha
       }
       records++;
       const seq = rec.seq;
-      const computed = recordHash(rec);
+      const computed = expectedHash(raw, rec);
       if (computed !== rec.hash) {
         issues.push({ kind: "edited", file, line: lineNo, seq, ...(id ? { recordId: id } : {}), expected: computed, found: rec.hash, message: `record seq ${seq} at line ${lineNo} was modified: its content hashes to ${short(computed)} but it says ${short(rec.hash)}` });
       }

@@ -17,12 +17,22 @@ export interface DecisionLogOptions {
   /** Signs checkpoints ([policy] checkpoint_key). */
   readonly signer?: ChainSigner;
   readonly now?: () => number;
+  /**
+   * Group commit (long-running shells): the lines of one event-loop turn are written together, so
+   * a busy sidecar does one write per turn instead of one per decision. A crash loses at most the
+   * current turn's lines (blocked actions are quarantined before their decision is returned).
+   * Write failures then reach `onError` with the number of records lost.
+   */
+  readonly groupCommit?: boolean;
+  readonly onError?: (err: Error, lostRecords: number) => void;
 }
 
 export interface DecisionLog {
   readonly path: string;
-  /** Appends one JSON record as a line (chained). Throws on I/O failure (caller logs and counts). */
+  /** Appends one JSON record as a line (chained). Throws on I/O failure (caller logs and counts), unless group-committed (then `onError`). */
   append(record: Record<string, unknown>): void;
+  /** Writes what group commit still holds (reads of the file in the same process call this first). */
+  flush?(): void;
   /** Writes a checkpoint of the current head now. */
   checkpoint?(reason?: string): void;
   /** seq and hash of the last record written. */
@@ -38,12 +48,15 @@ export function createDecisionLog(opts: DecisionLogOptions): DecisionLog {
     checkpointEvery: opts.checkpointEvery ?? 1000,
     ...(opts.signer ? { signer: opts.signer } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.groupCommit ? { groupCommit: true } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
   });
   return {
     path: opts.path,
     append(record) {
       w.append(record);
     },
+    flush: () => w.flush(),
     checkpoint: (reason) => w.checkpoint(reason),
     head: () => w.head(),
     close() {

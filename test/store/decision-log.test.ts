@@ -2,11 +2,11 @@
 // tampering (edit, delete, reorder, truncate, insert) is found and located; an untampered rotated
 // log, a restart and a crash-torn line pass.
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { createDecisionLog } from "../../src/store/decision-log.ts";
-import { chainFiles, checkpointsPathOf, GENESIS_HASH, recordHash, verifyChain } from "../../src/store/chain.ts";
+import { chainFiles, checkpointsPathOf, expectedHash, GENESIS_HASH, LINE_HASH_ALG, recordHash, sealLine, verifyChain } from "../../src/store/chain.ts";
 import { loadSigner, publicKeyFromRaw } from "../../src/policy/keys.ts";
 import { makeKey, tmp } from "../policy/helpers.ts";
 
@@ -29,7 +29,11 @@ describe("hash-chained decision log", () => {
     assert.equal(recs[0].prevHash, GENESIS_HASH);
     assert.equal(recs[0].seq, 1);
     for (let i = 1; i < recs.length; i++) assert.equal(recs[i].prevHash, recs[i - 1].hash);
-    for (const r of recs) assert.equal(recordHash(r), r.hash);
+    lines(f).forEach((l, i) => {
+      assert.equal(recs[i].hashAlg, LINE_HASH_ALG);
+      assert.equal(expectedHash(l, recs[i]), recs[i].hash, "hash = sha256 of the line without its hash member");
+      assert.ok(l.endsWith(`,"hash":"${recs[i].hash}"}`), "hash is the last member");
+    });
     const rep = verifyChain(f);
     assert.equal(rep.ok, true, JSON.stringify(rep.issues));
     assert.equal(rep.records, 10);
@@ -94,9 +98,8 @@ describe("hash-chained decision log", () => {
     assert.equal(rep.issues[0]!.line, 4);
     // A careful forger links the record to its predecessor and hashes it correctly: the next genuine record no longer links.
     const prev = JSON.parse(ls[2]!);
-    const linked: Record<string, unknown> = { ...forged, seq: prev.seq + 1, prevHash: prev.hash };
-    linked.hash = recordHash(linked);
-    put(f, [...ls.slice(0, 3), JSON.stringify(linked), ...ls.slice(3)]);
+    const linked = sealLine({ ...forged, seq: prev.seq + 1, prevHash: prev.hash, hashAlg: LINE_HASH_ALG }).line.trimEnd();
+    put(f, [...ls.slice(0, 3), linked, ...ls.slice(3)]);
     rep = verifyChain(f);
     assert.equal(rep.ok, false);
     assert.ok(rep.issues.some((i) => i.kind === "inserted" && i.line === 5), JSON.stringify(rep.issues));
@@ -121,16 +124,76 @@ describe("hash-chained decision log", () => {
     const recs = lines(f).map((l) => JSON.parse(l));
     recs[1].decision.action = "allow-edited";
     let prevHash = recs[0].hash;
+    const out = [lines(f)[0]!];
     for (const r of recs.slice(1)) {
       r.prevHash = prevHash;
       delete r.hash;
-      r.hash = recordHash(r);
-      prevHash = r.hash;
+      const sealed = sealLine(r);
+      out.push(sealed.line.trimEnd());
+      prevHash = sealed.hash;
     }
-    put(f, recs.map((r) => JSON.stringify(r)));
+    put(f, out);
     const rep = verifyChain(f);
     assert.equal(rep.ok, false);
     assert.ok(rep.issues.some((i) => i.kind === "edited" && i.seq === 5 && /checkpoint/.test(i.message)), JSON.stringify(rep.issues));
+  });
+
+  it("format-1 records (canonical-JSON hash, written before the line hash) still verify, and a mixed log chains across formats", () => {
+    const f = path.join(tmp("cs-dlog-"), "decisions.jsonl");
+    const r1: Record<string, unknown> = { ts: "t1", type: "decision", decision: { id: "a", action: "allow", riskScore: 0 }, seq: 1, prevHash: GENESIS_HASH };
+    r1.hash = recordHash(r1);
+    const r2: Record<string, unknown> = { type: "decision", ts: "t2", decision: { riskScore: 3, id: "b", action: "review" }, seq: 2, prevHash: r1.hash };
+    r2.hash = recordHash(r2);
+    put(f, [JSON.stringify(r1), JSON.stringify(r2)]);
+    const log = createDecisionLog({ path: f, maxBytes: 1 << 30, keep: 2 });
+    log.append({ ts: "t3", type: "decision", decision: { id: "c", action: "block", riskScore: 90 } });
+    log.close();
+    const rep = verifyChain(f);
+    assert.equal(rep.ok, true, JSON.stringify(rep.issues));
+    assert.equal(rep.records, 3);
+    const ls = lines(f);
+    put(f, [ls[0]!.replace('"allow"', '"block"'), ...ls.slice(1)]);
+    assert.equal(verifyChain(f).issues[0]?.kind, "edited", "a format-1 edit is still found");
+  });
+
+  it("group commit writes a turn's lines together, keeps one valid chain, and flushes on close", async () => {
+    const f = path.join(tmp("cs-dlog-"), "decisions.jsonl");
+    const log = createDecisionLog({ path: f, maxBytes: 3000, keep: 20, checkpointEvery: 7, groupCommit: true });
+    for (let i = 1; i <= 5; i++) log.append({ ts: "t", type: "decision", decision: { id: `g${i}`, action: "allow", riskScore: i } });
+    assert.equal(lines(f).length, 0, "nothing written within the turn");
+    await new Promise((r) => setImmediate(r));
+    assert.equal(lines(f).length, 5, "written at the end of the turn");
+    for (let i = 6; i <= 40; i++) log.append({ ts: "t", type: "decision", decision: { id: `g${i}`, action: "allow", riskScore: i } });
+    log.close();
+    const rep = verifyChain(f);
+    assert.equal(rep.ok, true, JSON.stringify(rep.issues));
+    assert.equal(rep.records, 40);
+    assert.ok(rep.files.length > 1, "rotated inside a batch");
+    assert.ok(rep.checkpoints >= 5, `periodic checkpoints inside a batch (${rep.checkpoints})`);
+  });
+
+  it("group commit: a failed write reaches onError with the records lost, and verification shows the gap", async () => {
+    const dir = tmp("cs-dlog-");
+    const f = path.join(dir, "decisions.jsonl");
+    const errors: number[] = [];
+    const log = createDecisionLog({ path: f, maxBytes: 1 << 30, keep: 2, groupCommit: true, onError: (_e, lost) => errors.push(lost) });
+    log.append({ ts: "t", type: "decision", decision: { id: "ok1" } });
+    log.flush?.();
+    // Simulate the file descriptor going bad (disk gone): close it behind the writer's back.
+    const fds = readdirSync("/proc/self/fd").map(Number).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === f;
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(fds.length, 1);
+    closeSync(fds[0]!);
+    log.append({ ts: "t", type: "decision", decision: { id: "lost1" } });
+    log.append({ ts: "t", type: "decision", decision: { id: "lost2" } });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(errors, [2]);
+    assert.equal(lines(f).length, 1);
   });
 
   it("rotation keeps one chain across files; an untampered rotated log passes; the chain continues after a restart", () => {

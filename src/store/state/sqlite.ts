@@ -5,6 +5,11 @@
 // crash (even SIGKILL) mid-write leaves the previous committed state: WAL + the rollback of an
 // unfinished transaction at the next open; at most the current turn's records are lost. synchronous=NORMAL: durable across process
 // crashes; a power cut may lose the last transactions but never corrupts the file.
+//
+// The decision index has no secondary index on purpose: it is written for every decision and read
+// only by operators (HTTP API, CLI). Three secondary indexes (session, id, time) tripled the cost of
+// a write (every batch touched an index page per session), so reads scan newest-first by seq (the
+// rowid) and expiry walks oldest-first, which in both cases stops as soon as the answer is known.
 
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -46,11 +51,12 @@ CREATE TABLE IF NOT EXISTS decision_index (
   rule_ids TEXT NOT NULL,
   tags TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS decision_index_session ON decision_index(session_id, seq);
-CREATE INDEX IF NOT EXISTS decision_index_id ON decision_index(id);
-CREATE INDEX IF NOT EXISTS decision_index_ts ON decision_index(ts_ms);
+DROP INDEX IF EXISTS decision_index_session;
+DROP INDEX IF EXISTS decision_index_id;
+DROP INDEX IF EXISTS decision_index_ts;
 CREATE TABLE IF NOT EXISTS clawshield_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO clawshield_meta(key, value) VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO clawshield_meta(key, value) VALUES ('schema_version', '2');
+UPDATE clawshield_meta SET value = '2' WHERE key = 'schema_version';
 `;
 
 /** Most records written in one transaction. */
@@ -104,7 +110,11 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
   const recentAll = db.prepare("SELECT * FROM decision_index ORDER BY seq DESC LIMIT ?");
   const recentSession = db.prepare("SELECT * FROM decision_index WHERE session_id = ? ORDER BY seq DESC LIMIT ?");
   const expireSessions = db.prepare("DELETE FROM session_state WHERE last_seen_ms < ?");
-  const expireDecisions = db.prepare("DELETE FROM decision_index WHERE ts_ms < ?");
+  // Rows are appended in time order, so the expired ones are a prefix of seq: find the first row
+  // still inside the TTL walking oldest-first (stops there), then delete everything before it.
+  const firstFresh = db.prepare("SELECT seq FROM decision_index WHERE ts_ms >= ? ORDER BY seq ASC LIMIT 1");
+  const expireBefore = db.prepare("DELETE FROM decision_index WHERE seq < ?");
+  const expireAll = db.prepare("DELETE FROM decision_index");
   const capSessions = db.prepare("DELETE FROM session_state WHERE session_id IN (SELECT session_id FROM session_state ORDER BY last_seen_ms ASC LIMIT ?)");
   const capDecisions = db.prepare("DELETE FROM decision_index WHERE seq <= (SELECT max(seq) FROM decision_index) - ?");
   const orphanLast = db.prepare("DELETE FROM last_decision WHERE session_id NOT IN (SELECT session_id FROM session_state)");
@@ -137,7 +147,8 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
       const t = now();
       if (ttl > 0) {
         removed += Number(expireSessions.run(t - ttl).changes);
-        removed += Number(expireDecisions.run(t - ttl).changes);
+        const fresh = firstFresh.get(t - ttl) as { seq: number } | undefined;
+        removed += Number((fresh ? expireBefore.run(fresh.seq) : expireAll.run()).changes);
       }
       const n = Number((countSessions.get() as { n: number }).n);
       if (n > maxSessions) removed += Number(capSessions.run(n - maxSessions).changes);
