@@ -98,8 +98,24 @@ export function normalizeChatType(v: unknown): ChatType | undefined {
   return k === "direct" || k === "group" || k === "channel" ? k : undefined;
 }
 
-/** Parses a session key; never throws (unknown shapes are kind "other"). */
+// Every decision parses its session key several times (observer, scheduler, idempotency, event);
+// the parse is pure, so the last few thousand keys are remembered (the result is frozen).
+const parsedCache = new Map<string, ParsedSessionKey>();
+const PARSED_CACHE_MAX = 4096;
+
+/** Parses a session key; never throws (unknown shapes are kind "other"). The result is frozen and may be shared. */
 export function parseSessionKey(key: string): ParsedSessionKey {
+  const k = String(key ?? "");
+  let hit = parsedCache.get(k);
+  if (hit === undefined) {
+    if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+    hit = Object.freeze(parseSessionKeyUncached(k));
+    parsedCache.set(k, hit);
+  }
+  return hit;
+}
+
+function parseSessionKeyUncached(key: string): ParsedSessionKey {
   const raw = String(key ?? "").trim();
   const lower = raw.toLowerCase();
   if (lower === "" || lower === "global") return { raw, canonical: raw || "global", kind: "other" };

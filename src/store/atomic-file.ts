@@ -51,7 +51,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await rm(tmp, { force: true });
     throw e;
   }
-  fsyncDir(dir);
+  await fsyncDirAsync(dir);
+}
+
+/** The folder's fsync off the event loop (a busy sidecar quarantines many blocks a second). */
+async function fsyncDirAsync(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Some file systems refuse fsync on folders; the rename itself is still atomic.
+  }
 }
 
 function fsyncDir(dir: string): void {

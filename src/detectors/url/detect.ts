@@ -12,6 +12,8 @@ import {
   TUNNEL_HOSTS, URL_RULES, type UrlRule,
 } from "./rules.ts";
 
+const BRAND_ENTRIES: readonly (readonly [string, readonly string[]])[] = Object.entries(BRANDS);
+const BRAND_NAMES: readonly string[] = Object.keys(BRANDS);
 const BRAND_OWNED: ReadonlySet<string> = new Set(Object.entries(BRANDS).flatMap(([b, owners]) => [b, ...owners]).filter((l) => l.length >= 3));
 /** URLs longer than this are inspected in their first part only (the length itself is a finding). */
 const MAX_URL_INSPECT = 8192;
@@ -214,11 +216,12 @@ export function analyzeUrl(input: string): UrlHit[] {
 
   // Brand impersonation and typosquatting.
   let brandHit: string | undefined;
-  for (const [brand, owners] of Object.entries(BRANDS)) {
+  let ownLeet: string[] | undefined;
+  for (const [brand, owners] of BRAND_ENTRIES) {
     if ((owners.includes(regLabel) || regLabel === brand) && !onPlatform) continue;
     if (orgPage !== undefined && labels[0] === brand) continue;
     const tokenOnly = BRAND_TOKEN_ONLY.has(brand) || brand.length < 6;
-    const found = ownTokens.includes(brand) || (!tokenOnly && ownLabels.some((l) => l.includes(brand) || deLeet(l).includes(brand)));
+    const found = ownTokens.includes(brand) || (!tokenOnly && (ownLabels.some((l) => l.includes(brand)) || (ownLeet ??= ownLabels.map(deLeet)).some((l) => l.includes(brand))));
     if (found) {
       brandHit = brand;
       break;
@@ -358,7 +361,10 @@ function looksRandom(label: string): boolean {
 }
 
 function deLeet(s: string): string {
-  return [...s].map((c) => LEET[c] ?? c).join("");
+  if (!/[013-57-9$]/.test(s)) return s;
+  let out = "";
+  for (const c of s) out += LEET[c] ?? c;
+  return out;
 }
 
 const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "$": "s" };
@@ -368,7 +374,7 @@ function typosquatOf(tokens: readonly string[], labels: readonly string[]): stri
   for (const raw of candidates) {
     if (raw.length < 5) continue;
     const skel = [...raw].map((c) => LEET[c] ?? c).join("").replace(/rn/g, "m").replace(/vv/g, "w").replace(/cl/g, "d");
-    for (const brand of Object.keys(BRANDS)) {
+    for (const brand of BRAND_NAMES) {
       if (brand.length < 6 || raw === brand) continue;
       if (BRANDS[brand]!.includes(raw)) continue;
       if (skel === brand || (skel !== raw && skel.includes(brand) && !raw.includes(brand)) || (brand.length >= 7 && editDistance1(raw, brand)) || (brand.length === 6 && isTransposition(raw, brand))) return `${raw} ≈ ${brand}`;

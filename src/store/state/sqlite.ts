@@ -1,11 +1,12 @@
 // SQLite session state (node:sqlite, WAL). One long-lived connection. Records are group-committed:
-// the decisions of one event-loop turn (at most MAX_BATCH) go into one transaction (upsert of the
-// Rust session_state row, upsert of the last decision, one decision index row each), which keeps a
-// busy sidecar from spending most of its CPU on per-decision transactions. Reads flush first. A
+// the records of up to FLUSH_MS (at most MAX_BATCH) go into one transaction (upsert of the Rust
+// session_state row, upsert of the last decision, one decision index row each). A transaction costs
+// about 30 µs whatever its size, so one per decision (or per event-loop turn, often 1-3 records)
+// was most of a busy sidecar's state cost. Reads flush first, so readers never see stale state. A
 // crash (even SIGKILL) mid-write leaves the previous committed state: WAL + the rollback of an
-// unfinished transaction at the next open; at most the current turn's records are lost. synchronous=NORMAL: durable across process
-// crashes; a power cut may lose the last transactions but never corrupts the file.
-//
+// unfinished transaction at the next open; at most the last FLUSH_MS of records are lost (the
+// decision log holds every decision). synchronous=NORMAL: durable across process crashes; a power
+// cut may lose the last transactions but never corrupts the file.
 // The decision index has no secondary index on purpose: it is written for every decision and read
 // only by operators (HTTP API, CLI). Three secondary indexes (session, id, time) tripled the cost of
 // a write (every batch touched an index page per session), so reads scan newest-first by seq (the
@@ -61,6 +62,8 @@ UPDATE clawshield_meta SET value = '2' WHERE key = 'schema_version';
 
 /** Most records written in one transaction. */
 const MAX_BATCH = 512;
+/** Longest a record waits for its transaction. */
+const FLUSH_MS = 20;
 
 export function openSqliteStateStore(file: string, opts: StateStoreOptions = {}): StateStore {
   const logger = opts.logger ?? silentLogger;
@@ -122,7 +125,7 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
   let sincePrune = 0;
   let closed = false;
   let pending: { action: Parameters<StateStore["record"]>[0]; decision: Decision; t: number }[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
+  let scheduled: NodeJS.Timeout | undefined;
 
   const tx = <T>(fn: () => T): T => {
     db.exec("BEGIN IMMEDIATE");
@@ -167,7 +170,7 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
   /** Writes every pending record in one transaction. Never throws: a failure is logged and counted. */
   function flushPending(): void {
     if (scheduled !== undefined) {
-      clearImmediate(scheduled);
+      clearTimeout(scheduled);
       scheduled = undefined;
     }
     if (pending.length === 0 || closed) return;
@@ -213,7 +216,9 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
       if (closed) return;
       pending.push({ action, decision, t: now() });
       if (pending.length >= MAX_BATCH) flushPending();
-      else scheduled ??= setImmediate(flushPending);
+      else if (scheduled === undefined) {
+        scheduled = setTimeout(flushPending, FLUSH_MS);
+      }
     },
     get(sessionId) {
       flushPending();
