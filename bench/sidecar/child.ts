@@ -120,6 +120,27 @@ const config = buildConfig(undefined, {
   },
 });
 
+// Diagnosis: CS_BENCH_ALLOC_PROFILE=<file> samples every allocation (including collected ones) and
+// writes a .heapprofile at stop: where the per-decision garbage comes from.
+const allocProfile = process.env.CS_BENCH_ALLOC_PROFILE;
+let inspectorSession: import("node:inspector").Session | undefined;
+if (allocProfile) {
+  const { Session } = await import("node:inspector");
+  inspectorSession = new Session();
+  inspectorSession.connect();
+  inspectorSession.post("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+async function writeAllocProfile(): Promise<void> {
+  if (!inspectorSession || !allocProfile) return;
+  const { writeFileSync } = await import("node:fs");
+  await new Promise<void>((resolve) => {
+    inspectorSession!.post("HeapProfiler.stopSampling", (err, res) => {
+      if (!err) writeFileSync(allocProfile, JSON.stringify((res as { profile: unknown }).profile));
+      resolve();
+    });
+  });
+}
+
 const rt = await startRuntime(config, {
   port: 0,
   sidecarFactory: (deps) => createSidecar({ ...deps, hooks: { onObserved: (o, d) => onDecision(o.action?.id ?? "", d) } }),
@@ -144,7 +165,15 @@ send({ t: "ready", http: rt.http?.url });
 // Decided count every 10 ms (the closed loop's feedback); memory once a second.
 let mem = { heapUsedMB: 0, heapTotalMB: 0, externalMB: 0, arrayBuffersMB: 0 };
 let ticks = 0;
+let lastTick = performance.now();
 const progress = setInterval(() => {
+  if (process.env.CS_BENCH_MEMTRACE === "1") {
+    const nowMs = performance.now();
+    if (nowMs - lastTick > 40) console.error(`STALL gap=${(nowMs - lastTick).toFixed(0)}ms decided=${decided} t=${Date.now()} rss=${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)}`);
+    lastTick = nowMs;
+    const mu = process.memoryUsage();
+    if (mu.rss > 250 * 2 ** 20) console.error(`MEMTRACE rss=${(mu.rss / 2 ** 20).toFixed(0)} heapTotal=${(mu.heapTotal / 2 ** 20).toFixed(0)} heapUsed=${(mu.heapUsed / 2 ** 20).toFixed(0)} ext=${(mu.external / 2 ** 20).toFixed(0)} ab=${(mu.arrayBuffers / 2 ** 20).toFixed(0)} decided=${decided} t=${Date.now()}`);
+  }
   if (ticks++ % 100 === 0) {
     const mu = process.memoryUsage();
     mem = { heapUsedMB: mu.heapUsed / 2 ** 20, heapTotalMB: mu.heapTotal / 2 ** 20, externalMB: mu.external / 2 ** 20, arrayBuffersMB: mu.arrayBuffers / 2 ** 20 };
@@ -172,7 +201,7 @@ process.on("message", (msg: { t?: string; step?: number }) => {
     steps.delete(msg.step);
   } else if (msg.t === "stop") {
     clearInterval(progress);
-    void rt.stop().finally(() => {
+    void writeAllocProfile().then(() => rt.stop()).finally(() => {
       send({ t: "stopped", decided });
       process.disconnect?.();
       setTimeout(() => process.exit(0), 50).unref();

@@ -106,7 +106,8 @@ class Harness {
     this.sampler = setInterval(() => {
       const r = child.pid ? vmRss(child.pid) : undefined;
       if (r !== undefined) this.rss.push({ t: now(), kb: r.kb });
-      if (DEBUG && this.rss.length % 4 === 0) {
+      if (r !== undefined && process.env.CS_BENCH_MEMTRACE === "1" && r.kb > 250 * 1024) console.error(`PARENT rss=${(r.kb / 1024).toFixed(0)} t=${Date.now()} decided=${this.progress.decided}`);
+      if (DEBUG && (process.env.CS_BENCH_DEBUG_ALL === "1" || this.rss.length % 4 === 0)) {
         const p = this.progress;
         console.error(`[sidecar bench] rss=${((r?.kb ?? 0) / 1024).toFixed(0)}MB (anon ${((r?.anonKb ?? 0) / 1024).toFixed(0)}, file ${((r?.fileKb ?? 0) / 1024).toFixed(0)}) heap=${p.heapUsedMB.toFixed(0)}/${(p.heapTotalMB ?? 0).toFixed(0)}MB ext=${(p.externalMB ?? 0).toFixed(0)}MB ab=${(p.arrayBuffersMB ?? 0).toFixed(0)}MB sent=${this.sent} decided=${p.decided} depth=${p.depth} inflight=${p.inflight}`);
       }
