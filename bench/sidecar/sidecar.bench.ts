@@ -17,6 +17,7 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from
 import os from "node:os";
 import path from "node:path";
 import type { Row } from "../lib.ts";
+import { RUNTIME_ENV, RUNTIME_NODE_FLAGS } from "../../src/service/node-flags.ts";
 import { eventTemplates, payloadOf, type EventTemplate } from "./events.ts";
 import { startFakeGateway, type FakeGateway } from "./fake-gateway.ts";
 
@@ -220,9 +221,13 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
   const logFd = openSync(logFile, "w");
   const load0 = os.loadavg();
   const gw = await startFakeGateway();
-  const child = spawn(process.execPath, [...(process.env.CS_BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean), path.join(import.meta.dirname, "child.ts")], {
+  // The sidecar runs as `clawshield start` runs it: with the runtime Node flags and malloc setting
+  // (src/service/node-flags.ts); CS_BENCH_NODE_TUNING=off measures plain Node for comparison.
+  const tuned = env.CS_BENCH_NODE_TUNING !== "off";
+  const nodeFlags = [...(tuned ? RUNTIME_NODE_FLAGS : []), ...(env.CS_BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeFlags, path.join(import.meta.dirname, "child.ts")], {
     stdio: ["ignore", "ignore", logFd, "ipc"],
-    env: { ...process.env, HOME: dir, CS_BENCH_URL: gw.url, CS_BENCH_TOKEN: gw.token, CS_BENCH_DIR: dir, NODE_NO_WARNINGS: "1" },
+    env: { ...(tuned ? RUNTIME_ENV : {}), ...process.env, HOME: dir, CS_BENCH_URL: gw.url, CS_BENCH_TOKEN: gw.token, CS_BENCH_DIR: dir, NODE_NO_WARNINGS: "1" },
   });
   closeSync(logFd);
   const h = new Harness(gw, child, templates);
@@ -340,6 +345,7 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
       extra: {
         content: source.startsWith("../shared") ? "corpora mix" : "generated mix",
         sessions: SESSIONS,
+        nodeFlags: nodeFlags.join(" ") || "none",
         reconnects: h.progress.reconnects,
         hellos: gw.hellos,
         loadavg1Start: Number(load0[0]!.toFixed(2)),

@@ -13,6 +13,8 @@ export interface CliContext {
   loadConfig(opts: { config?: string; auditOnly?: boolean }): ResolvedConfig;
   /** Sets the process exit code (commands never call process.exit themselves). */
   setExitCode(code: number): void;
+  /** `start` may re-execute Node with the runtime flags (src/service/node-flags.ts); false for in-process callers. */
+  readonly allowReexec?: boolean;
 }
 
 export function createCliContext(): CliContext {

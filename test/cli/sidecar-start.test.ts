@@ -54,7 +54,8 @@ it("start with an unreachable Gateway: logs it, serves /healthz, /readyz is 503,
     const base = `http://127.0.0.1:${httpPort}`;
     const health = await fetch(`${base}/healthz`);
     assert.equal(health.status, 200);
-    const h = (await health.json()) as { policyVersion?: string; attestation?: string };
+    const h = (await health.json()) as { policyVersion?: string; attestation?: string; nodeTuning?: string };
+    assert.equal(h.nodeTuning, "on", "start re-executed itself with the runtime Node flags (src/service/node-flags.ts)");
     assert.match(h.policyVersion ?? "", /\S/, "healthz names the active policy");
     assert.match(h.attestation ?? "", /^(?:[0-9a-f]{64}|computing)$/, "healthz carries the self-attestation digest");
     const ready = await fetch(`${base}/readyz`);

@@ -18,7 +18,8 @@ describe("systemd units", () => {
       for (const line of ["NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/clawshield", "PrivateTmp=yes", "Restart=on-failure", "Type=notify", "WatchdogSec=30s"]) {
         assert.ok(unit.includes(line), `missing ${line}`);
       }
-      assert.match(unit, /^ExecStart=\S+ \S+main\.ts start --config \/etc\/clawshield\/clawshield\.toml$/m);
+      assert.match(unit, /^ExecStart=\S+ --liftoff-only --max-semi-space-size=\d+ --max-old-space-size=\d+ \S+main\.ts start --config \/etc\/clawshield\/clawshield\.toml$/m, "the runtime Node flags are on the command line");
+      assert.match(unit, /^Environment=MALLOC_ARENA_MAX=2$/m);
       assert.equal(unit.includes("User=clawshield"), mode === "system");
     });
 

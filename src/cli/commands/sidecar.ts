@@ -8,7 +8,9 @@
 // keeps retrying, and the HTTP API serves meanwhile (/readyz answers 503 with the reason).
 // SIGINT / SIGTERM stop everything in order and the process exits 0.
 
+import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import type { ResolvedConfig } from "../../config/schema.ts";
@@ -27,6 +29,7 @@ import { policyVersionOf } from "../../policy/bundle.ts";
 import { startMemorySampler } from "../../runtime/memory.ts";
 import { createPipeline, type RuntimePipeline, type SubmitMeta } from "../../runtime/pipeline.ts";
 import { createHttpServer, type HttpServer, type Readiness } from "../../server/http.ts";
+import { hasRuntimeFlags, reexecCommand, shouldReexec } from "../../service/node-flags.ts";
 import { createSdNotifier, watchdogIntervalMs } from "../../service/notify.ts";
 import { createDecisionHub } from "../../server/stream.ts";
 import { openStateStore, type StateStore } from "../../store/state/index.ts";
@@ -112,7 +115,7 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
     let server: HttpServer | undefined;
     let http: { host: string; port: number; url: string } | undefined;
     if (config.server.enabled) {
-      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
+      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing", nodeTuning: hasRuntimeFlags(process.execArgv) ? "on" : "off" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
       try {
         http = await server.listen();
       } catch (e) {
@@ -195,6 +198,31 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
   }
 }
 
+/**
+ * Runs this command again in a child Node with the runtime flags (stdio shared, signals forwarded)
+ * and returns its exit code. If the child cannot be started, says so and returns 1.
+ */
+async function runReexecuted(): Promise<number> {
+  const { args, env } = reexecCommand();
+  const child = spawn(process.execPath, args, { stdio: "inherit", env });
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGUSR2"];
+  const forward = (sig: NodeJS.Signals): void => {
+    child.kill(sig);
+  };
+  for (const s of signals) process.on(s, forward);
+  try {
+    return await new Promise<number>((resolve) => {
+      child.once("error", (e) => {
+        process.stderr.write(`clawshield start: could not start ${process.execPath} with the runtime flags: ${e.message}. Fix: set CLAWSHIELD_NODE_TUNING=off to run without them.\n`);
+        resolve(ExitCode.internal);
+      });
+      child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : ExitCode.internal)));
+    });
+  } finally {
+    for (const s of signals) process.off(s, forward);
+  }
+}
+
 export function registerSidecarCommands(program: Command, ctx: CliContext): void {
   program
     .command("start")
@@ -206,6 +234,12 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
     .option("--port <n>", "HTTP port (overrides server.port; 0 = any free port)")
     .action(async (opts: { config?: string; auditOnly?: boolean; gateway?: boolean; host?: string; port?: string }) => {
       const config = ctx.loadConfig({ ...(opts.config ? { config: opts.config } : {}), ...(opts.auditOnly ? { auditOnly: true } : {}) });
+      // The runtime's memory settings are Node flags (src/service/node-flags.ts): start again with
+      // them when this process was started without (config errors above are reported first).
+      if (ctx.allowReexec !== false && shouldReexec()) {
+        ctx.setExitCode(await runReexecuted());
+        return;
+      }
       let port: number | undefined;
       if (opts.port !== undefined) {
         port = Number(opts.port);
@@ -213,11 +247,17 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
       }
       const rt = await startRuntime(config, { noGateway: opts.gateway === false, ...(opts.host ? { host: opts.host } : {}), ...(port !== undefined ? { port } : {}) });
       await new Promise<void>((resolve) => {
-        const onSignal = (sig: NodeJS.Signals): void => {
-          process.off("SIGINT", onSignal);
-          process.off("SIGTERM", onSignal);
-          void rt.stop().finally(resolve);
-          void sig;
+        // Idempotent: under a re-executing parent, Ctrl-C reaches this process twice (from the
+        // terminal and forwarded); the second must not kill it mid-stop.
+        let stopping = false;
+        const onSignal = (): void => {
+          if (stopping) return;
+          stopping = true;
+          void rt.stop().finally(() => {
+            process.off("SIGINT", onSignal);
+            process.off("SIGTERM", onSignal);
+            resolve();
+          });
         };
         process.on("SIGINT", onSignal);
         process.on("SIGTERM", onSignal);
