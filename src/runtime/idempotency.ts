@@ -3,7 +3,7 @@
 // content). The key is SHA-256 over canonical JSON of kind, normalized content, tool, channel,
 // session and the flags that change scoring (taint, activation). TTL- and size-bounded (lru-cache).
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { parseSessionKey } from "../engine/session-key.ts";
 import type { Action, Decision } from "../engine/types.ts";
@@ -73,7 +73,7 @@ export function contentSignature(action: Action, extra: SignatureExtra = {}): st
     tainted: action.context.tainted === true,
     activation: extra.activation ?? null,
   };
-  return createHash("sha256").update(signatureJson(doc)).digest("hex");
+  return hash("sha256", signatureJson(doc), "hex");
 }
 
 /** Tags that describe how one submission was scheduled; they are not part of a reusable decision. */

@@ -10,7 +10,7 @@
 // the middle of a write) is closed with a newline and acknowledged by a `chain_recovery` record
 // holding its SHA-256, so verification can tell a crash from an edit.
 
-import { createHash, verify as edVerify, type KeyObject } from "node:crypto";
+import { hash, verify as edVerify, type KeyObject } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 
@@ -69,7 +69,7 @@ export interface ChainWriter {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return hash("sha256", data, "hex");
 }
 
 /** JSON with object keys sorted at every level; `undefined` members dropped (as JSON.stringify does). */

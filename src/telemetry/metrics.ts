@@ -72,13 +72,21 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     return owner === kind ? n : `${n}_${kind}`;
   };
 
+  const sanitizedNames = new Map<string, string>();
   const labelsFor = (entry: Entry<unknown>, labels: Labels | undefined): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const ln of entry.labelNames) out[ln] = "";
     if (labels) {
-      for (const [k, v] of Object.entries(labels)) {
-        const ln = sanitizeLabelName(k);
-        if (ln in out) out[ln] = String(v).slice(0, 128);
+      for (const k in labels) {
+        let ln = sanitizedNames.get(k);
+        if (ln === undefined) {
+          ln = sanitizeLabelName(k);
+          if (sanitizedNames.size < 1024) sanitizedNames.set(k, ln);
+        }
+        if (ln in out) {
+          const v = String(labels[k]);
+          out[ln] = v.length > 128 ? v.slice(0, 128) : v;
+        }
       }
     }
     if (entry.labelNames.length === 0) return out;
