@@ -233,10 +233,11 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
       }
     }
 
+    let lowered: string | undefined;
     user.forEach(({ re: p, pre }, i) => {
       // Skip RE2 when a literal the pattern needs is absent (n.text is the lower-cased text for ASCII input).
       const lits = pre.all ?? (pre.literal === undefined ? [] : [pre.literal]);
-      const hay = lits.length === 0 ? original : pre.caseInsensitive ? (n.map === undefined ? n.text : original.toLowerCase()) : original;
+      const hay = lits.length === 0 ? original : pre.caseInsensitive ? (n.map === undefined ? n.text : (lowered ??= original.toLowerCase())) : original;
       for (const lit of lits) if (!hay.includes(lit)) return;
       // RE2JS is slow on long texts: there it runs on overlapping chunks that contain every literal
       // (a match longer than the overlap in a text over 2 chunks can be missed).
