@@ -385,3 +385,11 @@ test("walk: the target user of a privilege wrapper is recorded and inherited by 
   const root = w("su -c 'labelmaker'").find((c) => c.name === "labelmaker");
   assert.ok(root?.privileged && root.runAs === undefined);
 });
+
+test("sudo without a program: -i/-s open a root shell; -l/-v/-k/-V list, validate or drop credentials and open none", () => {
+  for (const c of ["sudo -i", "sudo -s", "sudo -E -s", "sudo --login"]) assert.ok(has(c, "cmd.privesc.root-shell"), `${c}: ${ids(run(c)).join(",")}`);
+  for (const c of ["sudo -l", "sudo -ll", "sudo -v", "sudo -k", "sudo -K", "sudo -V", "sudo --list"]) {
+    assert.ok(!has(c, "cmd.privesc.root-shell"), `${c}: ${ids(run(c)).join(",")}`);
+    assert.ok(total(run(c)) + 20 < 65, `${c} does not block`);
+  }
+});

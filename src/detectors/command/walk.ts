@@ -440,6 +440,10 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
   let nameWord = rest[0];
   if (nameWord === undefined) {
     if (!privileged) return undefined;
+    // `sudo -l` / `-v` / `-k` / `-K` / `-V` / `-h` list privileges, refresh or drop the cached
+    // credentials, or print help: no shell starts (unless -i/-s ask for one as well).
+    const opts = words.slice(1).filter((w) => w.startsWith("-"));
+    if (opts.some((w) => /^-[a-zA-Z]*[lvkKVh][a-zA-Z]*$|^--(?:list|validate|reset-timestamp|remove-timestamp|version|help)$/.test(w)) && !opts.some((w) => /^-[a-zA-Z]*[is][a-zA-Z]*$|^--(?:login|shell)$/.test(w))) return undefined;
     nameWord = "sh";
     rest.push("sh");
   }
