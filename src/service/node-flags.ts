@@ -10,14 +10,15 @@
 // - `--max-old-space-size=256`: lowers V8's heap growth targets (RSS ~190 → ~175 MB under load). It
 //   is also a hard limit: the live heap under load is ~40-60 MB, and 256 MB leaves room for several
 //   inputs at the largest scanned size (security.max_scan_bytes) in flight at once.
-// - `MALLOC_ARENA_MAX=2`: glibc otherwise gives every thread that allocates (GC helpers, the
-//   libuv pool doing quarantine writes) its own arena and keeps freed memory in each.
+// - `MALLOC_ARENA_MAX=1`, `MALLOC_TRIM_THRESHOLD_=65536`: glibc otherwise gives every thread that
+//   allocates (GC helpers, the libuv pool doing quarantine writes) its own arena and keeps freed
+//   memory in each; one arena, trimmed sooner, held RSS ~15 MB lower with no throughput loss.
 // V8 flags cannot be changed once the process runs (V8 freezes them), so `clawshield start`
 // re-executes itself with them when they are missing; the systemd unit and the container image pass
 // them directly. CLAWSHIELD_NODE_TUNING=off keeps the process as started.
 
 export const RUNTIME_NODE_FLAGS: readonly string[] = ["--liftoff-only", "--max-semi-space-size=8", "--max-old-space-size=256"];
-export const RUNTIME_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+export const RUNTIME_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "1", MALLOC_TRIM_THRESHOLD_: "65536" };
 
 /** Set in the re-executed child, so it never re-executes again. */
 const REEXEC_MARK = "CLAWSHIELD_NODE_TUNED";

@@ -19,7 +19,8 @@ describe("systemd units", () => {
         assert.ok(unit.includes(line), `missing ${line}`);
       }
       assert.match(unit, /^ExecStart=\S+ --liftoff-only --max-semi-space-size=\d+ --max-old-space-size=\d+ \S+main\.ts start --config \/etc\/clawshield\/clawshield\.toml$/m, "the runtime Node flags are on the command line");
-      assert.match(unit, /^Environment=MALLOC_ARENA_MAX=2$/m);
+      assert.match(unit, /^Environment=MALLOC_ARENA_MAX=1$/m);
+      assert.match(unit, /^Environment=MALLOC_TRIM_THRESHOLD_=65536$/m);
       assert.equal(unit.includes("User=clawshield"), mode === "system");
     });
 
