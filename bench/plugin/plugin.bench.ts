@@ -77,9 +77,13 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
     }
     // The plugin decided the exec of every measured turn (its hook-liveness ring).
     let pluginDecisions: number | string = "unknown";
+    // Wall time the Gateway spent inside the plugin's hooks (recent calls): the overhead measured
+    // from the inside, free of the noise between two Gateways.
+    let hookMs: Record<string, { medianMs: number; maxMs: number }> = {};
     try {
-      const res = (await opPlugin.request("clawshield.decisions", { since: 0, limit: 500 })) as { decisions?: unknown[] };
+      const res = (await opPlugin.request("clawshield.decisions", { since: 0, limit: 500 })) as { decisions?: unknown[]; hookMs?: Record<string, { medianMs: number; maxMs: number }> };
       pluginDecisions = Array.isArray(res?.decisions) ? res.decisions.length : 0;
+      hookMs = res?.hookMs ?? {};
     } catch (e) {
       pluginDecisions = `error: ${(e as Error).message}`;
     }
@@ -116,6 +120,7 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
           addedMs: Math.round(median(b) - median(a)),
           medianPairedRatio: Number(median(paired).toFixed(3)),
           pluginDecisions,
+          ...Object.fromEntries(Object.entries(hookMs).map(([k, v]) => [`${k}MedianMs`, v.medianMs])),
           modelCalls: `${ra.calls} / ${rb.calls}`,
           promptBytesMedian: `${ra.bytes} / ${rb.bytes}`,
           toolsOffered: `${ra.tools} / ${rb.tools}`,

@@ -257,9 +257,18 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
     }
   }
 
+  /** Keeps the wall time of one hook call (what the plugin adds to the Gateway's turn). */
+  const timed = (kind: keyof PluginStats["hookMs"], t0: number): void => {
+    const xs = stats.hookMs[kind];
+    xs.push(Math.round((performance.now() - t0) * 1000) / 1000);
+    if (xs.length > 64) xs.shift();
+  };
+
   return {
     async beforeToolCall(event, ctx = {}) {
+      const t0 = performance.now();
       const result = await decideToolCall(event, ctx);
+      timed("beforeToolCall", t0);
       // Liveness contract v1: record every decision synchronously before returning it.
       deps.ring?.record({
         runId: event?.runId ?? ctx.runId,
@@ -272,6 +281,28 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
     },
 
     async afterToolCall(event, ctx = {}) {
+      const t0 = performance.now();
+      try {
+        await afterToolCallTimed(event, ctx);
+      } finally {
+        timed("afterToolCall", t0);
+      }
+    },
+
+    async messageReceived(event, ctx = {}) {
+      const t0 = performance.now();
+      try {
+        await messageReceivedTimed(event, ctx);
+      } finally {
+        timed("messageReceived", t0);
+      }
+    },
+
+    toolResultPersist: toolResultPersistHook,
+  };
+
+  async function afterToolCallTimed(event: AfterToolCallEvent, ctx: ToolContext): Promise<void> {
+    {
       const sessionKey = ctx.sessionKey;
       if (isOwnBlock(event?.toolCallId ?? ctx.toolCallId, event?.result)) return;
       const text = [resultText(event?.result), typeof event?.error === "string" ? event.error : ""].filter((s) => s !== "").join("\n");
@@ -284,9 +315,11 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
         stats.scans.errors++;
         logger.error({ err: e, tool: event.toolName, sessionKey }, "tool result scan failed");
       }
-    },
+    }
+  }
 
-    async messageReceived(event, ctx = {}) {
+  async function messageReceivedTimed(event: MessageReceivedEvent, ctx: MessageContext): Promise<void> {
+    {
       const sessionKey = event?.sessionKey ?? ctx.sessionKey;
       const content = typeof event?.content === "string" ? event.content : "";
       if (content.trim() === "") return;
@@ -308,9 +341,11 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
         stats.scans.errors++;
         logger.error({ err: e, sessionKey }, "inbound message scan failed");
       }
-    },
+    }
+  }
 
-    toolResultPersist(event, ctx = {}) {
+  function toolResultPersistHook(event: ToolResultPersistEvent, ctx: ToolResultPersistContext = {}): undefined {
+    {
       try {
         const rt = deps.readyRuntime();
         const sessionKey = ctx.sessionKey;
@@ -331,8 +366,8 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
         logger.error({ err: e }, "tool result scan (persist) failed");
       }
       return undefined;
-    },
-  };
+    }
+  }
 }
 
 function withId(action: Action, prefix: string): Action {

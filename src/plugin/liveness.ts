@@ -62,10 +62,13 @@ export class DecisionRing {
   }
 }
 
-/** The Gateway method handler: `{since?, limit?}` → respond(true, LivenessResponse). */
-export function livenessHandler(ring: () => DecisionRing): (opts: { params?: Record<string, unknown>; respond: (ok: boolean, payload?: unknown) => void }) => void {
+/**
+ * The Gateway method handler: `{since?, limit?}` → respond(true, LivenessResponse). `extra` adds
+ * members to the response (the plugin's hook wall times); readers of contract v1 ignore them.
+ */
+export function livenessHandler(ring: () => DecisionRing, extra?: () => Record<string, unknown>): (opts: { params?: Record<string, unknown>; respond: (ok: boolean, payload?: unknown) => void }) => void {
   return ({ params, respond }) => {
-    respond(true, ring().query(params ?? {}));
+    respond(true, { ...(extra?.() ?? {}), ...ring().query(params ?? {}) });
   };
 }
 

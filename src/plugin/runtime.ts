@@ -30,6 +30,8 @@ export interface PluginStats {
   engineStarts: number;
   /** Wall time of the last before_tool_call evaluations (ms), newest last, at most 64. */
   recentEvalMs: number[];
+  /** Wall time (ms) the Gateway spent inside each ClawShield hook, newest last, at most 64 per hook. */
+  hookMs: { beforeToolCall: number[]; afterToolCall: number[]; messageReceived: number[] };
 }
 
 export interface PluginProcessState {
@@ -57,6 +59,7 @@ function newStats(): PluginStats {
     taintBlocks: 0,
     engineStarts: 0,
     recentEvalMs: [],
+    hookMs: { beforeToolCall: [], afterToolCall: [], messageReceived: [] },
   };
 }
 
@@ -199,4 +202,14 @@ function stableKey(raw: unknown, env: Readonly<Record<string, string | undefined
     k = String(Math.random());
   }
   return `${k}|${env.CLAWSHIELD_CONFIG ?? ""}|${env.OPENCLAW_RS_CONFIG ?? ""}|${env.OPENCLAW_STATE_DIR ?? ""}`;
+}
+
+/** Median and max wall time per hook over its recent calls (ms), for `clawshield.decisions`. */
+export function hookMsSummary(stats: PluginStats): Record<string, { n: number; medianMs: number; maxMs: number }> {
+  const out: Record<string, { n: number; medianMs: number; maxMs: number }> = {};
+  for (const [k, xs] of Object.entries(stats.hookMs)) {
+    const s = [...xs].sort((a, b) => a - b);
+    out[k] = { n: s.length, medianMs: s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!, maxMs: s.length === 0 ? 0 : s[s.length - 1]! };
+  }
+  return out;
 }
