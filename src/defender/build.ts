@@ -36,7 +36,7 @@ export async function buildDefender(config: ResolvedConfig, opts: BuildDefenderO
         groupCommit: true,
         onError: (err, lost) => {
           telemetry.count("decision_log_write_failed", {}, lost);
-          logger.error({ err, lostRecords: lost, path: config.runtime.decision_log_path }, `decision log write failed: ${lost} record(s) lost (the chain shows the gap). Fix: check free space and permissions of the decision log folder.`);
+          logger.error({ err, lostRecords: lost, path: config.runtime.decision_log_path }, `decision log write failed: ${lost} record(s) lost (the chain continues from the last line on disk). Fix: check free space and permissions of the decision log folder.`);
         },
       })
     : undefined;

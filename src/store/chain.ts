@@ -347,8 +347,9 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
         done += chunkRecords;
       }
     } catch (e) {
-      // The lines not written are lost; the next line still links to them, so `log verify` shows
-      // the gap. The caller hears of it (logs and counts); in direct mode append throws instead.
+      // The lines not written are lost. The head falls back to the last line on disk, so the chain
+      // goes on unbroken (a later `log verify` does not report the loss as tampering); the caller
+      // logs and counts it (decision_log_write_failed). In direct mode append throws instead.
       const lost = batch.length - done;
       head = written;
       if (opts.onError) opts.onError(e as Error, lost);

@@ -172,7 +172,7 @@ describe("hash-chained decision log", () => {
     assert.ok(rep.checkpoints >= 5, `periodic checkpoints inside a batch (${rep.checkpoints})`);
   });
 
-  it("group commit: a failed write reaches onError with the records lost, and verification shows the gap", async () => {
+  it("group commit: a failed write reaches onError with the number of records lost", async () => {
     const dir = tmp("cs-dlog-");
     const f = path.join(dir, "decisions.jsonl");
     const errors: number[] = [];
