@@ -302,71 +302,65 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
   };
 
   async function afterToolCallTimed(event: AfterToolCallEvent, ctx: ToolContext): Promise<void> {
-    {
-      const sessionKey = ctx.sessionKey;
-      if (isOwnBlock(event?.toolCallId ?? ctx.toolCallId, event?.result)) return;
-      const text = [resultText(event?.result), typeof event?.error === "string" ? event.error : ""].filter((s) => s !== "").join("\n");
-      if (text.trim() === "") return;
-      const scan = scanToolResult(sessionKey, event.toolName ?? ctx.toolName, event.toolCallId ?? ctx.toolCallId, text, ctx.agentId, event.runId ?? ctx.runId);
-      if (sessionKey) taint.track(sessionKey, scan);
-      try {
-        await scan;
-      } catch (e) {
-        stats.scans.errors++;
-        logger.error({ err: e, tool: event.toolName, sessionKey }, "tool result scan failed");
-      }
+    const sessionKey = ctx.sessionKey;
+    if (isOwnBlock(event?.toolCallId ?? ctx.toolCallId, event?.result)) return;
+    const text = [resultText(event?.result), typeof event?.error === "string" ? event.error : ""].filter((s) => s !== "").join("\n");
+    if (text.trim() === "") return;
+    const scan = scanToolResult(sessionKey, event.toolName ?? ctx.toolName, event.toolCallId ?? ctx.toolCallId, text, ctx.agentId, event.runId ?? ctx.runId);
+    if (sessionKey) taint.track(sessionKey, scan);
+    try {
+      await scan;
+    } catch (e) {
+      stats.scans.errors++;
+      logger.error({ err: e, tool: event.toolName, sessionKey }, "tool result scan failed");
     }
   }
 
   async function messageReceivedTimed(event: MessageReceivedEvent, ctx: MessageContext): Promise<void> {
-    {
-      const sessionKey = event?.sessionKey ?? ctx.sessionKey;
-      const content = typeof event?.content === "string" ? event.content : "";
-      if (content.trim() === "") return;
-      const run = async (): Promise<void> => {
-        const rt = await deps.runtime();
-        if (!rt.config.plugin.scan_inbound) return;
-        const meta = event.metadata ?? {};
-        const channel = typeof meta.provider === "string" ? meta.provider : typeof meta.originatingChannel === "string" ? meta.originatingChannel : ctx.channelId;
-        const action = parseAction({ kind: "prompt", text: content, sessionKey, channel, sender: event.senderId ?? ctx.senderId, runId: event.runId ?? ctx.runId, accountId: ctx.accountId, source: "plugin:message_received" }, {});
-        const decision = await rt.defender.evaluate(withId(action, "plg-msg"));
-        stats.scans.inbound++;
-        taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.security.review_threshold }, "inbound message", {});
-      };
-      const p = run();
-      if (sessionKey) taint.track(sessionKey, p);
-      try {
-        await p;
-      } catch (e) {
-        stats.scans.errors++;
-        logger.error({ err: e, sessionKey }, "inbound message scan failed");
-      }
+    const sessionKey = event?.sessionKey ?? ctx.sessionKey;
+    const content = typeof event?.content === "string" ? event.content : "";
+    if (content.trim() === "") return;
+    const run = async (): Promise<void> => {
+      const rt = await deps.runtime();
+      if (!rt.config.plugin.scan_inbound) return;
+      const meta = event.metadata ?? {};
+      const channel = typeof meta.provider === "string" ? meta.provider : typeof meta.originatingChannel === "string" ? meta.originatingChannel : ctx.channelId;
+      const action = parseAction({ kind: "prompt", text: content, sessionKey, channel, sender: event.senderId ?? ctx.senderId, runId: event.runId ?? ctx.runId, accountId: ctx.accountId, source: "plugin:message_received" }, {});
+      const decision = await rt.defender.evaluate(withId(action, "plg-msg"));
+      stats.scans.inbound++;
+      taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.security.review_threshold }, "inbound message", {});
+    };
+    const p = run();
+    if (sessionKey) taint.track(sessionKey, p);
+    try {
+      await p;
+    } catch (e) {
+      stats.scans.errors++;
+      logger.error({ err: e, sessionKey }, "inbound message scan failed");
     }
   }
 
   function toolResultPersistHook(event: ToolResultPersistEvent, ctx: ToolResultPersistContext = {}): undefined {
-    {
-      try {
-        const rt = deps.readyRuntime();
-        const sessionKey = ctx.sessionKey;
-        if (rt === undefined || !sessionKey || !rt.config.plugin.scan_tool_results) return undefined;
-        const toolCallId = event?.toolCallId ?? ctx.toolCallId;
-        if (isOwnBlock(toolCallId, event?.message)) return undefined;
-        const known = taint.get(sessionKey);
-        if (known !== undefined && toolCallId !== undefined && known.toolCallId === toolCallId) return undefined;
-        const text = resultText(event?.message);
-        if (text.trim() === "") return undefined;
-        const toolName = event?.toolName ?? ctx.toolName;
-        const action = parseAction({ kind: "tool_output", toolOutput: text, sessionKey, toolCallId, agentId: ctx.agentId, source: `plugin:tool_result_persist:${toolName ?? "unknown"}` }, {});
-        // Engine only (synchronous, no evidence): after_tool_call keeps the evidence of the same result.
-        const decision = rt.defender.engine.evaluate(withId(action, "plg-persist"));
-        taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.plugin.tool_result_taint_score }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
-      } catch (e) {
-        stats.scans.errors++;
-        logger.error({ err: e }, "tool result scan (persist) failed");
-      }
-      return undefined;
+    try {
+      const rt = deps.readyRuntime();
+      const sessionKey = ctx.sessionKey;
+      if (rt === undefined || !sessionKey || !rt.config.plugin.scan_tool_results) return undefined;
+      const toolCallId = event?.toolCallId ?? ctx.toolCallId;
+      if (isOwnBlock(toolCallId, event?.message)) return undefined;
+      const known = taint.get(sessionKey);
+      if (known !== undefined && toolCallId !== undefined && known.toolCallId === toolCallId) return undefined;
+      const text = resultText(event?.message);
+      if (text.trim() === "") return undefined;
+      const toolName = event?.toolName ?? ctx.toolName;
+      const action = parseAction({ kind: "tool_output", toolOutput: text, sessionKey, toolCallId, agentId: ctx.agentId, source: `plugin:tool_result_persist:${toolName ?? "unknown"}` }, {});
+      // Engine only (synchronous, no evidence): after_tool_call keeps the evidence of the same result.
+      const decision = rt.defender.engine.evaluate(withId(action, "plg-persist"));
+      taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.plugin.tool_result_taint_score }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
+    } catch (e) {
+      stats.scans.errors++;
+      logger.error({ err: e }, "tool result scan (persist) failed");
     }
+    return undefined;
   }
 }
 
