@@ -32,7 +32,21 @@ const REDACT_DEPTH = 2;
 /** The object with every secret-named member (up to REDACT_DEPTH levels down) censored; the same object when there is none. */
 export function redactLogObject<T>(value: T, depth = 0): T {
   if (typeof value !== "object" || value === null || depth > REDACT_DEPTH) return value;
-  if (value instanceof Error || ArrayBuffer.isView(value)) return value;
+  if (ArrayBuffer.isView(value)) return value;
+  if (value instanceof Error) {
+    // An error can carry secrets in its own members (a client error with the request's headers):
+    // censored in a copy that is still an Error of the same class, so pino's err serializer applies.
+    const err = value as Error & Record<string, unknown>;
+    let copy: (Error & Record<string, unknown>) | undefined;
+    for (const k of Object.keys(err)) {
+      const v = err[k];
+      const next = SECRET_KEYS.has(k) && v !== undefined ? CENSOR : redactLogObject(v, depth + 1);
+      if (next === v) continue;
+      copy ??= Object.assign(Object.create(Object.getPrototypeOf(err) as object) as Error & Record<string, unknown>, err, { message: err.message, stack: err.stack });
+      copy[k] = next;
+    }
+    return (copy ?? value) as T;
+  }
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -27,6 +27,17 @@ test("logger redacts secrets at any of the first three levels and honours the le
   assert.equal(lines[0]!.msg, "hello");
 });
 
+test("secrets carried by an error's own members are censored too", () => {
+  const c = capture();
+  const log = createLogger({ level: "info", destination: c.stream });
+  const err = Object.assign(new Error("request failed"), { headers: { authorization: "Bearer zzz" }, token: "t-999" });
+  log.error({ err }, "boom");
+  const text = JSON.stringify(c.lines()[0]);
+  assert.ok(!text.includes("zzz") && !text.includes("t-999"), text);
+  assert.match(text, /request failed/);
+  assert.match(text, /"type":"Error"/, "still serialized as an error");
+});
+
 test("silent level logs nothing", () => {
   const c = capture();
   const log = createLogger({ level: "silent", destination: c.stream });
