@@ -33,18 +33,13 @@ export function shouldReexec(execArgv: readonly string[] = process.execArgv, env
 
 /** True when every runtime flag is present (an operator's own value for a heap flag counts). */
 export function hasRuntimeFlags(execArgv: readonly string[]): boolean {
-  return RUNTIME_NODE_FLAGS.every((f) => {
-    const name = f.split("=")[0]!;
-    return execArgv.some((a) => a === f || a.split("=")[0] === name);
-  });
+  return missingRuntimeFlags(execArgv).length === 0;
 }
 
 /** Flags to add to a Node command line: the runtime flags the operator has not set already. */
 export function missingRuntimeFlags(execArgv: readonly string[]): string[] {
-  return RUNTIME_NODE_FLAGS.filter((f) => {
-    const name = f.split("=")[0]!;
-    return !execArgv.some((a) => a === f || a.split("=")[0] === name);
-  });
+  const set = new Set(execArgv.map((a) => a.split("=")[0]));
+  return RUNTIME_NODE_FLAGS.filter((f) => !set.has(f.split("=")[0]));
 }
 
 /** The child's argv and env for re-executing this process with the runtime settings. */

@@ -245,15 +245,9 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
   let written: ChainHead = head;
 
   const buildLine = (rec: Record<string, unknown>): { line: string; seq: number; hash: string } => {
+    // `hash` is the chain's own member (the last one of the line): a record may not bring one.
+    if (Object.hasOwn(rec, "hash")) throw new Error(`${opts.path}: a chained record cannot carry its own "hash" member (it is the chain's); rename it`);
     const seq = head.seq + 1;
-    if (Object.hasOwn(rec, "hash")) {
-      // A record with its own `hash` member cannot take the line hash (the member would be written
-      // twice): it is chained with the canonical-JSON hash of format 1 instead.
-      const normalized = JSON.parse(JSON.stringify({ ...rec, seq, prevHash: head.hash })) as Record<string, unknown>;
-      delete normalized.hash;
-      normalized.hash = recordHash(normalized);
-      return { line: `${JSON.stringify(normalized)}\n`, seq, hash: normalized.hash as string };
-    }
     const { line, hash } = sealLine({ ...rec, seq, prevHash: head.hash, hashAlg: LINE_HASH_ALG });
     return { line, seq, hash };
   };
@@ -315,37 +309,30 @@ export function createChainWriter(opts: ChainWriterOptions): ChainWriter {
     pendingBytes = 0;
     let done = 0;
     try {
+      // Lines batch[done, i) are joined in `chunk`; emit writes them in one call.
       let chunk = "";
       let chunkBytes = 0;
-      let chunkRecords = 0;
-      for (const b of batch) {
-        const bytes = Buffer.byteLength(b.line);
+      const emit = (upto: number): void => {
+        if (upto > done) writeNow(chunk, batch[upto - 1]!, upto - done);
+        done = upto;
+        chunk = "";
+        chunkBytes = 0;
+      };
+      for (let i = 0; i < batch.length; i++) {
+        const line = batch[i]!.line;
+        const bytes = Buffer.byteLength(line);
         if (maxBytes > 0 && keep > 0 && size + chunkBytes > 0 && size + chunkBytes + bytes > maxBytes) {
-          if (chunkRecords > 0) {
-            writeNow(chunk, batch[done + chunkRecords - 1]!, chunkRecords);
-            done += chunkRecords;
-          }
-          chunk = "";
-          chunkBytes = 0;
-          chunkRecords = 0;
+          emit(i);
           rotate();
         }
-        chunk += b.line;
+        chunk += line;
         chunkBytes += bytes;
-        chunkRecords++;
-        if (every > 0 && sinceCheckpoint + chunkRecords >= every) {
-          writeNow(chunk, b, chunkRecords);
-          done += chunkRecords;
-          chunk = "";
-          chunkBytes = 0;
-          chunkRecords = 0;
+        if (every > 0 && sinceCheckpoint + (i + 1 - done) >= every) {
+          emit(i + 1);
           checkpoint("periodic");
         }
       }
-      if (chunkRecords > 0) {
-        writeNow(chunk, batch[batch.length - 1]!, chunkRecords);
-        done += chunkRecords;
-      }
+      emit(batch.length);
     } catch (e) {
       // The lines not written are lost. The head falls back to the last line on disk, so the chain
       // goes on unbroken (a later `log verify` does not report the loss as tampering); the caller

@@ -156,6 +156,15 @@ describe("hash-chained decision log", () => {
     assert.equal(verifyChain(f).issues[0]?.kind, "edited", "a format-1 edit is still found");
   });
 
+  it("a record cannot bring its own hash member (it is the chain's)", () => {
+    const f = path.join(tmp("cs-dlog-"), "decisions.jsonl");
+    const log = createDecisionLog({ path: f, maxBytes: 1 << 30, keep: 2 });
+    assert.throws(() => log.append({ type: "decision", hash: "mine" }), /cannot carry its own "hash" member/);
+    log.append({ type: "decision", sha256: "fine" });
+    log.close();
+    assert.equal(verifyChain(f).ok, true);
+  });
+
   it("group commit writes a turn's lines together, keeps one valid chain, and flushes on close", async () => {
     const f = path.join(tmp("cs-dlog-"), "decisions.jsonl");
     const log = createDecisionLog({ path: f, maxBytes: 3000, keep: 20, checkpointEvery: 7, groupCommit: true });
