@@ -214,3 +214,13 @@ process.on("disconnect", () => {
   void rt.stop().finally(() => process.exit(0));
   setTimeout(() => process.exit(1), 10_000).unref();
 });
+
+// Diagnosis: CS_BENCH_SPACES=1 logs V8's heap spaces (committed/used MB) every 5 s to the child's
+// log, to see which space (new, old, code, trusted, large objects) holds the RSS.
+if (process.env.CS_BENCH_SPACES === "1") {
+  const v8 = await import("node:v8");
+  setInterval(() => {
+    const sp = v8.getHeapSpaceStatistics().map((s) => `${s.space_name.replace("_space", "")}=${(s.space_size / 2 ** 20).toFixed(1)}/${(s.space_used_size / 2 ** 20).toFixed(1)}`).join(" ");
+    console.error(`SPACES ${sp}`);
+  }, 5000).unref();
+}
