@@ -10,12 +10,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { autoResolveApprovals, connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
+import { ALL_OPERATOR_SCOPES, autoResolveApprovals, connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
 import type { FakeLlmHandle, GatewayHandle, OperatorClient } from "./harness/index.ts";
 import { startTestSidecar, testConfig, waitFor, type TestSidecar } from "../gateway/helpers.ts";
 import { runDoctor } from "../../src/cli/commands/doctor.ts";
 
-const ALL_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 
 describe("approval authority on a real OpenClaw gateway (exec ask mode)", { timeout: 400_000 }, () => {
   let llm: FakeLlmHandle | undefined;
@@ -33,7 +32,7 @@ describe("approval authority on a real OpenClaw gateway (exec ask mode)", { time
       sc = await startTestSidecar(testConfig(dir, { "gateway.url": gw.url, "gateway.token": gw.token }));
       await waitFor(() => sc!.sidecar.status().scopesOk, 30_000, "sidecar connected with scopes");
       // The sender needs operator.approvals to register approvals, but no approvals cap: it must not be an approval route.
-      sender = await connectOperator({ url: gw.url, token: gw.token, scopes: ALL_SCOPES, caps: ["tool-events"] });
+      sender = await connectOperator({ url: gw.url, token: gw.token, scopes: ALL_OPERATOR_SCOPES, caps: ["tool-events"] });
     },
     { timeout: 120_000 },
   );
@@ -78,7 +77,7 @@ describe("approval authority on a real OpenClaw gateway (exec ask mode)", { time
   });
 
   test("review is left to a human: the human's deny and allow are both honoured", { timeout: 150_000 }, async () => {
-    human = await connectOperator({ url: gw!.url, token: gw!.token, scopes: ALL_SCOPES, caps: ["approvals"] });
+    human = await connectOperator({ url: gw!.url, token: gw!.token, scopes: ALL_OPERATOR_SCOPES, caps: ["approvals"] });
     const denyMarker = join(dir, "marker-review-deny");
     const allowMarker = join(dir, "marker-review-allow");
     const resolver = autoResolveApprovals(human, (req) => {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  ALL_OPERATOR_SCOPES,
   autoResolveApprovals,
   connectOperator,
   runTurn,
@@ -18,7 +19,6 @@ import {
 } from "./harness/index.ts";
 import type { FakeLlmHandle, GatewayHandle, OperatorClient } from "./harness/index.ts";
 
-const APPROVER_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 const APPROVER_CAPS = ["approvals", "tool-events"];
 
 // Generous bounds: other engineers run gateways on the same 2-core box, and startup can then take 40 s.
@@ -53,7 +53,7 @@ describe("e2e harness smoke (real OpenClaw gateway)", { timeout: 400_000 }, () =
   test("exec mode full: RUN creates the marker and the final text arrives", { timeout: TURN_TIMEOUT_MS + 30_000 }, async (t) => {
     assert.ok(gw && sender && llm);
     t.diagnostic(`gateway startup (spawn to hello-ok): ${gw.startupMs} ms`);
-    assert.deepEqual([...sender.auth.scopes].sort(), [...APPROVER_SCOPES].sort());
+    assert.deepEqual([...sender.auth.scopes].sort(), [...ALL_OPERATOR_SCOPES].sort());
     const marker = join(markers, "marker-smoke");
     const turn = await runTurn(sender, {
       sessionKey: "smoke-full",
@@ -80,7 +80,7 @@ describe("e2e harness smoke (real OpenClaw gateway)", { timeout: 400_000 }, () =
     assert.ok(gw && sender);
     await gw.applyConfig({ tools: { exec: { mode: "ask" } } });
     // The approver must be connected before the exec starts (otherwise: instant no-approval-route deny).
-    approver = await connectOperator({ url: gw.url, token: gw.token, scopes: APPROVER_SCOPES, caps: APPROVER_CAPS });
+    approver = await connectOperator({ url: gw.url, token: gw.token, scopes: ALL_OPERATOR_SCOPES, caps: APPROVER_CAPS });
 
     const marker = join(markers, "marker-deny");
     const requested = waitForEvent(

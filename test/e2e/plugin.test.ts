@@ -10,11 +10,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { connectOperator, runTurn, startFakeLlm, waitForEvent } from "./harness/index.ts";
+import { ALL_OPERATOR_SCOPES, connectOperator, runTurn, startFakeLlm, waitForEvent } from "./harness/index.ts";
 import type { EventFrame, FakeLlmHandle, GatewayHandle, OperatorClient, TurnResult } from "./harness/index.ts";
 import { pluginDir, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
 
-const APPROVER_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 const APPROVER_CAPS = ["approvals", "tool-events"];
 const TURN_MS = 90_000;
 
@@ -62,7 +61,7 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
       console.log(`# gateway + plugin ready in ${gw.startupMs} ms`);
       sender = await connectOperator({ url: gw.url, token: gw.token });
       // Plugin approvals need an approval client connected before the tool call (else: no route, denied).
-      approver = await connectOperator({ url: gw.url, token: gw.token, scopes: APPROVER_SCOPES, caps: APPROVER_CAPS });
+      approver = await connectOperator({ url: gw.url, token: gw.token, scopes: ALL_OPERATOR_SCOPES, caps: APPROVER_CAPS });
     },
     { timeout: 400_000 },
   );

@@ -8,12 +8,11 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
+import { ALL_OPERATOR_SCOPES, connectOperator, runTurn, startFakeLlm, startGateway } from "./harness/index.ts";
 import type { FakeLlmHandle, GatewayHandle, OperatorClient } from "./harness/index.ts";
 import { startTestSidecar, testConfig, waitFor, type TestSidecar } from "../gateway/helpers.ts";
 import { runDoctor } from "../../src/cli/commands/doctor.ts";
 
-const SENDER_SCOPES = ["operator.read", "operator.write", "operator.approvals", "operator.admin"];
 
 describe("sidecar observation on a real OpenClaw gateway", { timeout: 300_000 }, () => {
   let llm: FakeLlmHandle | undefined;
@@ -29,7 +28,7 @@ describe("sidecar observation on a real OpenClaw gateway", { timeout: 300_000 },
       gw = await startGateway({ llm, execMode: "full" });
       sc = await startTestSidecar(testConfig(dir, { "gateway.url": gw.url, "gateway.token": gw.token }));
       await waitFor(() => sc!.sidecar.status().connected, 30_000, "sidecar connected");
-      sender = await connectOperator({ url: gw.url, token: gw.token, scopes: SENDER_SCOPES, caps: ["tool-events"] });
+      sender = await connectOperator({ url: gw.url, token: gw.token, scopes: ALL_OPERATOR_SCOPES, caps: ["tool-events"] });
     },
     { timeout: 120_000 },
   );
@@ -103,7 +102,7 @@ describe("sidecar observation on a real OpenClaw gateway", { timeout: 300_000 },
     console.log(`gateway restart ${restartMs} ms; sidecar connected again ${reconnectMs} ms after the restart began`);
     // The sender is a plain harness client: give it a fresh connection.
     await sender!.close();
-    sender = await connectOperator({ url: gw!.url, token: gw!.token, scopes: SENDER_SCOPES, caps: ["tool-events"] });
+    sender = await connectOperator({ url: gw!.url, token: gw!.token, scopes: ALL_OPERATOR_SCOPES, caps: ["tool-events"] });
     const cmd = "echo after-restart";
     const turn = await runTurn(sender, { sessionKey: "cs-after-restart", message: `RUN: ${cmd}`, timeoutMs: 60_000 });
     assert.equal(turn.state, "final", turn.text);
