@@ -67,6 +67,9 @@ function percentileOf(s: StepStats, p: number): number {
   return s.max;
 }
 
+/** Set by CS_BENCH_STALLS=1: records each latency by decision (blocks wait for their quarantine record). */
+let stallsSample: ((action: string, ms: number) => void) | undefined;
+
 const STAMP = /b(\d+)_(\d+)_(\d+(?:\.\d+)?)$/;
 let decided = 0;
 let unstamped = 0;
@@ -95,6 +98,7 @@ function onDecision(actionId: string, d: Decision): void {
   const i = lat <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.floor(Math.log(lat / MIN_MS) / LOG_R));
   s.hist[i]!++;
   s.n++;
+  stallsSample?.(d.action, lat);
   s.sum += lat;
   if (lat > s.max) s.max = lat;
   if (sent < s.firstSend) s.firstSend = sent;
@@ -223,4 +227,40 @@ if (process.env.CS_BENCH_SPACES === "1") {
     const sp = v8.getHeapSpaceStatistics().map((s) => `${s.space_name.replace("_space", "")}=${(s.space_size / 2 ** 20).toFixed(1)}/${(s.space_used_size / 2 ** 20).toFixed(1)}`).join(" ");
     console.error(`SPACES ${sp}`);
   }, 5000).unref();
+}
+
+// Diagnosis: CS_BENCH_STALLS=1 logs, once a second, the event loop's delay (p50/p99/max) and the
+// garbage-collection pauses of that second by kind (count, total ms, longest), to tell a GC pause
+// from a synchronous write or plain CPU saturation when the p99 misses.
+if (process.env.CS_BENCH_STALLS === "1") {
+  const { monitorEventLoopDelay, PerformanceObserver, constants } = await import("node:perf_hooks");
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  eld.enable();
+  const kinds: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: "minor", [constants.NODE_PERFORMANCE_GC_MAJOR]: "major", [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incr", [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak" };
+  let gc: Record<string, { n: number; ms: number; max: number }> = {};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const k = kinds[((e as unknown as { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? "other";
+      const g = (gc[k] ??= { n: 0, ms: 0, max: 0 });
+      g.n++;
+      g.ms += e.duration;
+      g.max = Math.max(g.max, e.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
+  let last = decided;
+  let lats: Record<string, number[]> = {};
+  stallsSample = (action, ms) => {
+    const a = (lats[action] ??= []);
+    if (a.length < 20_000) a.push(ms);
+  };
+  const pct = (a: number[], p: number): string => (a.length === 0 ? "-" : a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))]!.toFixed(1));
+  setInterval(() => {
+    const byAction = Object.entries(lats).map(([k, a]) => `${k}:n${a.length}/p50=${pct(a, 50)}/p99=${pct(a, 99)}`).join(" ");
+    lats = {};
+    const g = Object.entries(gc).map(([k, v]) => `${k}=${v.n}/${v.ms.toFixed(1)}ms/max${v.max.toFixed(1)}`).join(" ");
+    console.error(`STALLS decided/s=${decided - last} eld p50=${(eld.percentile(50) / 1e6).toFixed(1)} p99=${(eld.percentile(99) / 1e6).toFixed(1)} max=${(eld.max / 1e6).toFixed(1)}ms gc ${g} latency ${byAction}`);
+    last = decided;
+    gc = {};
+    eld.reset();
+  }, 1000).unref();
 }

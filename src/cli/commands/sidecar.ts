@@ -28,7 +28,7 @@ import { peekAttestation } from "../../policy/attest.ts";
 import { policyVersionOf } from "../../policy/bundle.ts";
 import { startMemorySampler } from "../../runtime/memory.ts";
 import { createPipeline, type RuntimePipeline, type SubmitMeta } from "../../runtime/pipeline.ts";
-import { createHttpServer, type HttpServer, type Readiness } from "../../server/http.ts";
+import type { HttpServer, Readiness } from "../../server/http.ts";
 import { hasRuntimeFlags, reexecCommand, shouldReexec } from "../../service/node-flags.ts";
 import { createSdNotifier, watchdogIntervalMs } from "../../service/notify.ts";
 import { createDecisionHub } from "../../server/stream.ts";
@@ -115,6 +115,8 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
     let server: HttpServer | undefined;
     let http: { host: string; port: number; url: string } | undefined;
     if (config.server.enabled) {
+      // Loaded only when the API is on: Fastify is the largest dependency on the service path.
+      const { createHttpServer } = await import("../../server/http.ts");
       server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing", nodeTuning: hasRuntimeFlags(process.execArgv) ? "on" : "off" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
       try {
         http = await server.listen();
