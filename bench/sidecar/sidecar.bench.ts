@@ -12,11 +12,12 @@
 // and the decision stream), on the same machine clock (timeOrigin + performance.now in both
 // processes). RSS is VmRSS of the child from /proc/<pid>/status, sampled every 250 ms.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Row } from "../lib.ts";
+import { serviceCompileCache } from "../../src/service/compile-cache.ts";
 import { RUNTIME_ENV, RUNTIME_NODE_FLAGS } from "../../src/service/node-flags.ts";
 import { eventTemplates, payloadOf, type EventTemplate } from "./events.ts";
 import { startFakeGateway, type FakeGateway } from "./fake-gateway.ts";
@@ -225,9 +226,20 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
   // (src/service/node-flags.ts); CS_BENCH_NODE_TUNING=off measures plain Node for comparison.
   const tuned = env.CS_BENCH_NODE_TUNING !== "off";
   const nodeFlags = [...(tuned ? RUNTIME_NODE_FLAGS : []), ...(env.CS_BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean)];
+  // ...and with Node's compile cache in a private folder, filled by a warm-up run first, as
+  // `clawshield start` does (src/service/compile-cache.ts).
+  const childEnv: NodeJS.ProcessEnv = { ...(tuned ? RUNTIME_ENV : {}), ...process.env, HOME: dir, CS_BENCH_URL: gw.url, CS_BENCH_TOKEN: gw.token, CS_BENCH_DIR: dir, NODE_NO_WARNINGS: "1" };
+  if (tuned && childEnv.NODE_COMPILE_CACHE === undefined) {
+    const cache = serviceCompileCache(dir, {});
+    if (cache.ok) {
+      childEnv.NODE_COMPILE_CACHE = cache.dir;
+      const warm = spawnSync(process.execPath, [...nodeFlags, path.join(import.meta.dirname, "child.ts")], { env: { ...childEnv, CS_BENCH_WARM_ONLY: "1" }, stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
+      if (warm.status !== 0) throw new Error(`sidecar bench: the compile-cache warm-up run failed (exit ${warm.status ?? warm.signal}): ${String(warm.stderr).slice(0, 500)}`);
+    }
+  }
   const child = spawn(process.execPath, [...nodeFlags, path.join(import.meta.dirname, "child.ts")], {
     stdio: ["ignore", "ignore", logFd, "ipc"],
-    env: { ...(tuned ? RUNTIME_ENV : {}), ...process.env, HOME: dir, CS_BENCH_URL: gw.url, CS_BENCH_TOKEN: gw.token, CS_BENCH_DIR: dir, NODE_NO_WARNINGS: "1" },
+    env: childEnv,
   });
   closeSync(logFd);
   const h = new Harness(gw, child, templates);

@@ -2,6 +2,8 @@
 // folder, cannot gain privileges, and is restarted by systemd when it dies or stops answering
 // (Type=notify + WatchdogSec, fed by the sidecar while it is healthy; see notify.ts).
 
+import path from "node:path";
+import { COMPILE_CACHE_SUBDIR } from "./compile-cache.ts";
 import { RUNTIME_ENV, RUNTIME_NODE_FLAGS } from "./node-flags.ts";
 
 export type UnitMode = "user" | "system";
@@ -50,6 +52,9 @@ export function renderUnit(o: UnitOptions): string {
     `Environment=CLAWSHIELD_RUNTIME_STATE_DIR=${q(o.stateDir)}`,
     "Environment=NO_COLOR=1",
     ...Object.entries(RUNTIME_ENV).map(([k, v]) => `Environment=${k}=${v}`),
+    // Node's compile cache in the private state folder (src/service/compile-cache.ts): from the
+    // second start on, the service does not load Node's TypeScript stripper (~15-20 MB less RSS).
+    `Environment=NODE_COMPILE_CACHE=${q(path.join(o.stateDir, COMPILE_CACHE_SUBDIR))}`,
     ...(o.environment ?? []).map((e) => `Environment=${q(e)}`),
     ...(o.environmentFile ? [`EnvironmentFile=-${o.environmentFile}`] : []),
     ...(o.mode === "system" ? [`User=${o.user ?? "clawshield"}`, `Group=${o.user ?? "clawshield"}`] : []),

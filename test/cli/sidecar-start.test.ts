@@ -2,7 +2,7 @@
 // in the log, serves /healthz, /readyz answers 503, and SIGTERM stops it cleanly (exit 0).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -54,8 +54,16 @@ it("start with an unreachable Gateway: logs it, serves /healthz, /readyz is 503,
     const base = `http://127.0.0.1:${httpPort}`;
     const health = await fetch(`${base}/healthz`);
     assert.equal(health.status, 200);
-    const h = (await health.json()) as { policyVersion?: string; attestation?: string; nodeTuning?: string };
+    const h = (await health.json()) as { policyVersion?: string; attestation?: string; nodeTuning?: string; compileCache?: string };
     assert.equal(h.nodeTuning, "on", "start re-executed itself with the runtime Node flags (src/service/node-flags.ts)");
+    if (existsSync(`/proc/${child.pid}/cmdline`)) {
+      // process.execve: the service replaced the process that was started (same PID), no parent left behind.
+      assert.ok(readFileSync(`/proc/${child.pid}/cmdline`, "utf8").split("\0").includes("--liftoff-only"), "the started PID itself runs with the runtime flags");
+    }
+    assert.equal(h.compileCache, "on", "the service runs with Node's compile cache (src/service/compile-cache.ts)");
+    const cache = path.join(dir, ".clawshield", "node-compile-cache");
+    assert.equal(statSync(cache).mode & 0o777, 0o700, "the compile cache folder is private");
+    assert.ok(readdirSync(cache).length > 0, "the warm-up run filled the compile cache");
     assert.match(h.policyVersion ?? "", /\S/, "healthz names the active policy");
     assert.match(h.attestation ?? "", /^(?:[0-9a-f]{64}|computing)$/, "healthz carries the self-attestation digest");
     const ready = await fetch(`${base}/readyz`);

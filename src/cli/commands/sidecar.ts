@@ -10,6 +10,7 @@
 
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
+import { flushCompileCache, getCompileCacheDir } from "node:module";
 import { constants as osConstants } from "node:os";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
@@ -29,6 +30,7 @@ import { policyVersionOf } from "../../policy/bundle.ts";
 import { startMemorySampler } from "../../runtime/memory.ts";
 import { createPipeline, type RuntimePipeline, type SubmitMeta } from "../../runtime/pipeline.ts";
 import type { HttpServer, Readiness } from "../../server/http.ts";
+import { serviceCompileCache, WARM_ONLY_ENV } from "../../service/compile-cache.ts";
 import { hasRuntimeFlags, reexecCommand, shouldReexec } from "../../service/node-flags.ts";
 import { createSdNotifier, watchdogIntervalMs } from "../../service/notify.ts";
 import { createDecisionHub } from "../../server/stream.ts";
@@ -117,7 +119,7 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
     if (config.server.enabled) {
       // Loaded only when the API is on: Fastify is the largest dependency on the service path.
       const { createHttpServer } = await import("../../server/http.ts");
-      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing", nodeTuning: hasRuntimeFlags(process.execArgv) ? "on" : "off" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
+      server = createHttpServer({ config, pipeline, metrics, logger, hub, readiness, about: () => ({ policyVersion: policyVersionOf(defender.engine.config), attestation: peekAttestation()?.digest ?? "computing", nodeTuning: hasRuntimeFlags(process.execArgv) ? "on" : "off", compileCache: getCompileCacheDir() ? "on" : "off" }), ...(opts.host ? { host: opts.host } : {}), ...(opts.port !== undefined ? { port: opts.port } : {}) });
       try {
         http = await server.listen();
       } catch (e) {
@@ -201,11 +203,32 @@ export async function startRuntime(config: ResolvedConfig, opts: StartOptions = 
 }
 
 /**
- * Runs this command again in a child Node with the runtime flags (stdio shared, signals forwarded)
- * and returns its exit code. If the child cannot be started, says so and returns 1.
+ * Runs this command again with the runtime flags. Where the platform allows (process.execve), the
+ * process replaces itself: same PID, signals and stdio, and no parent left holding ~100 MB. Else it
+ * runs a child (stdio shared, signals forwarded) and returns its exit code; if the child cannot be
+ * started, says so and returns 1. The new process gets Node's compile cache
+ * (src/service/compile-cache.ts), filled first by a short warm-up run, so the service never loads
+ * Node's TypeScript stripper.
  */
-async function runReexecuted(): Promise<number> {
+async function runReexecuted(stateDir: string): Promise<number> {
   const { args, env } = reexecCommand();
+  if (env.NODE_COMPILE_CACHE === undefined) {
+    const cache = serviceCompileCache(stateDir);
+    if (cache.ok) {
+      env.NODE_COMPILE_CACHE = cache.dir;
+      const warm = await warmCompileCache(args, env);
+      if (!warm.ok) process.stderr.write(`clawshield start: the compile-cache warm-up failed (${warm.reason}); starting anyway, with Node's TypeScript stripper loaded (about 15-20 MB more memory).\n`);
+    } else if (!cache.reason.startsWith("CLAWSHIELD_COMPILE_CACHE=")) {
+      process.stderr.write(`clawshield start: running without Node's compile cache (about 15-20 MB more memory): ${cache.reason}. Fix: make the folder private to this user, or set CLAWSHIELD_COMPILE_CACHE to a private folder (or to off).\n`);
+    }
+  }
+  if (typeof process.execve === "function") {
+    try {
+      process.execve(process.execPath, [process.execPath, ...args], env);
+    } catch (e) {
+      process.stderr.write(`clawshield start: could not replace this process (${(e as Error).message}); running the service as a child instead.\n`);
+    }
+  }
   const child = spawn(process.execPath, args, { stdio: "inherit", env });
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGUSR2"];
   const forward = (sig: NodeJS.Signals): void => {
@@ -225,6 +248,26 @@ async function runReexecuted(): Promise<number> {
   }
 }
 
+/** Runs `start` once with WARM_ONLY set: it loads every module the service loads, writes the cache and exits. */
+function warmCompileCache(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ok: true } | { ok: false; reason: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...env, [WARM_ONLY_ENV]: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      if (stderr.length < 4096) stderr += String(c);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, reason: e.message });
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? { ok: true } : { ok: false, reason: `exit ${code ?? signal}${stderr ? `: ${stderr.trim().slice(0, 500)}` : ""}` });
+    });
+  });
+}
+
 export function registerSidecarCommands(program: Command, ctx: CliContext): void {
   program
     .command("start")
@@ -239,7 +282,14 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
       // The runtime's memory settings are Node flags (src/service/node-flags.ts): start again with
       // them when this process was started without (config errors above are reported first).
       if (ctx.allowReexec !== false && shouldReexec()) {
-        ctx.setExitCode(await runReexecuted());
+        ctx.setExitCode(await runReexecuted(config.runtime.state_dir));
+        return;
+      }
+      if (process.env[WARM_ONLY_ENV] === "1") {
+        // The warm-up run (runReexecuted): also load what the service loads lazily, write the cache, exit.
+        await import("../../server/http.ts");
+        if (getCompileCacheDir()) flushCompileCache();
+        ctx.setExitCode(0);
         return;
       }
       let port: number | undefined;
@@ -248,6 +298,8 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClawShieldError(ErrorCode.CONFIG_INVALID, `--port ${opts.port} is not a port number (0-65535).`);
       }
       const rt = await startRuntime(config, { noGateway: opts.gateway === false, ...(opts.host ? { host: opts.host } : {}), ...(port !== undefined ? { port } : {}) });
+      // Modules compiled since the warm-up (or on a first start without one) are cached for the next start.
+      if (getCompileCacheDir()) flushCompileCache();
       await new Promise<void>((resolve) => {
         // Idempotent: under a re-executing parent, Ctrl-C reaches this process twice (from the
         // terminal and forwarded); the second must not kill it mid-stop.
