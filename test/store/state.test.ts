@@ -89,6 +89,22 @@ for (const ext of ["db", "json"] as const) {
       r.close();
     });
 
+    it("counts add up across batches, and a burst in one batch counts every decision", () => {
+      const file = path.join(tmp(), `state.${ext}`);
+      let t = 1000;
+      const s = openStateStore(file, { now: () => t, jsonFlushMs: 0 });
+      for (let i = 0; i < 5; i++) s.record(act(`b${i}`, "s-2"), decision(`b${i}`, i === 4 ? "block" : "allow", i === 4 ? 100 : 0));
+      assert.equal(s.get("s-2")?.total_requests, 5, "one batch, five decisions");
+      t = 3000;
+      s.record(act("c1", "s-2"), decision("c1", "review", 50));
+      s.record(act("c2", "s-3"), decision("c2", "allow", 0));
+      const st = s.get("s-2");
+      assert.deepEqual([st?.total_requests, st?.allowed_count, st?.review_count, st?.blocked_count, st?.first_seen_ms, st?.last_seen_ms, st?.last_action], [6, 4, 1, 1, 1000, 3000, "review"]);
+      assert.equal(s.lastDecision("s-2")?.id, "c1");
+      assert.equal(s.get("s-3")?.total_requests, 1);
+      s.close();
+    });
+
     it("bounds growth: session TTL and max sessions (least recently seen removed first)", () => {
       const file = path.join(tmp(), `state.${ext}`);
       let t = 0;

@@ -1,6 +1,6 @@
 // SQLite session state (node:sqlite, WAL). One long-lived connection. Records are group-committed:
-// the records of up to FLUSH_MS (at most MAX_BATCH) go into one transaction (upsert of the Rust
-// session_state row, upsert of the last decision, one decision index row each). A transaction costs
+// the records of up to FLUSH_MS (at most MAX_BATCH) go into one transaction (per session: one upsert
+// of the Rust session_state row and one of its last decision; per decision: one index row). A transaction costs
 // about 30 µs whatever its size, so one per decision (or per event-loop turn, often 1-3 records)
 // was most of a busy sidecar's state cost. Reads flush first, so readers never see stale state. A
 // crash (even SIGKILL) mid-write leaves the previous committed state: WAL + the rollback of an
@@ -11,6 +11,9 @@
 // only by operators (HTTP API, CLI). Three secondary indexes (session, id, time) tripled the cost of
 // a write (every batch touched an index page per session), so reads scan newest-first by seq (the
 // rowid) and expiry walks oldest-first, which in both cases stops as soon as the answer is known.
+// session_state has no index on last_seen_ms either: every upsert moved its entry, and the only
+// readers (expiry and the session cap, every pruneEvery records) scan a table of at most
+// maxSessions rows.
 
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -35,7 +38,7 @@ CREATE TABLE IF NOT EXISTS session_state (
   last_source TEXT NOT NULL,
   last_channel TEXT
 );
-CREATE INDEX IF NOT EXISTS session_state_last_seen ON session_state(last_seen_ms);
+DROP INDEX IF EXISTS session_state_last_seen;
 CREATE TABLE IF NOT EXISTS last_decision (
   session_id TEXT PRIMARY KEY,
   decision_id TEXT NOT NULL,
@@ -59,6 +62,19 @@ CREATE TABLE IF NOT EXISTS clawshield_meta (key TEXT PRIMARY KEY, value TEXT NOT
 INSERT OR IGNORE INTO clawshield_meta(key, value) VALUES ('schema_version', '2');
 UPDATE clawshield_meta SET value = '2' WHERE key = 'schema_version';
 `;
+
+/** What one batch adds to a session's row. */
+interface SessionDelta {
+  first: number;
+  n: number;
+  allow: number;
+  review: number;
+  block: number;
+  last: Decision;
+  lastT: number;
+  source: string;
+  channel: string | null;
+}
 
 /** Most records written in one transaction. */
 const MAX_BATCH = 512;
@@ -94,10 +110,10 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
 
   const upsert = db.prepare(`
     INSERT INTO session_state (session_id, first_seen_ms, last_seen_ms, total_requests, allowed_count, review_count, blocked_count, last_action, last_risk_score, last_source, last_channel)
-    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(session_id) DO UPDATE SET
       last_seen_ms = excluded.last_seen_ms,
-      total_requests = session_state.total_requests + 1,
+      total_requests = session_state.total_requests + excluded.total_requests,
       allowed_count = session_state.allowed_count + excluded.allowed_count,
       review_count = session_state.review_count + excluded.review_count,
       blocked_count = session_state.blocked_count + excluded.blocked_count,
@@ -178,12 +194,26 @@ export function openSqliteStateStore(file: string, opts: StateStoreOptions = {})
     pending = [];
     try {
       tx(() => {
+        // One session row and one last-decision row per session and batch (a burst of tool calls
+        // in one session is one upsert, and only its last decision is serialized); one index row
+        // per decision.
+        const sessions = new Map<string, SessionDelta>();
         for (const { action, decision, t } of batch) {
           const sid = sessionIdOf(action);
           const a = decision.action;
-          upsert.run(sid, t, t, a === "allow" ? 1 : 0, a === "review" ? 1 : 0, a === "block" ? 1 : 0, a, Math.round(decision.riskScore), action.context.source ?? "clawshield", action.context.channel ?? null);
-          putLast.run(sid, decision.id, t, storedDecisionJson(decision));
+          let d = sessions.get(sid);
+          if (!d) sessions.set(sid, (d = { first: t, n: 0, allow: 0, review: 0, block: 0, last: decision, lastT: t, source: "", channel: null }));
+          d.n++;
+          d[a]++;
+          d.last = decision;
+          d.lastT = t;
+          d.source = action.context.source ?? "clawshield";
+          d.channel = action.context.channel ?? null;
           addIndex.run(decision.id, t, sid, a, Math.round(decision.riskScore), JSON.stringify(ruleIds(decision)), JSON.stringify(decision.tags));
+        }
+        for (const [sid, d] of sessions) {
+          upsert.run(sid, d.first, d.lastT, d.n, d.allow, d.review, d.block, d.last.action, Math.round(d.last.riskScore), d.source, d.channel);
+          putLast.run(sid, d.last.id, d.lastT, storedDecisionJson(d.last));
         }
       });
     } catch (e) {
