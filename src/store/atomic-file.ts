@@ -12,7 +12,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
   try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    writeAllSync(fd, data);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -43,7 +43,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", opts.mode ?? 0o600);
   try {
-    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+    writeAllSync(fd, data);
     await fsyncAsync(fd);
   } catch (e) {
     closeSync(fd);
@@ -58,6 +58,16 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw e;
   }
   await syncDirShared(dir);
+}
+
+/** writeSync may write less than asked (it does not loop): write until every byte is out. */
+function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const buf = typeof data === "string" ? Buffer.from(data) : data;
+  for (let off = 0; off < buf.byteLength; ) {
+    const n = writeSync(fd, buf, off, buf.byteLength - off);
+    if (n <= 0) throw new Error(`write returned ${n} with ${buf.byteLength - off} bytes left`);
+    off += n;
+  }
 }
 
 const fsyncAsync = (fd: number): Promise<void> => new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
