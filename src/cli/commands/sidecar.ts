@@ -301,8 +301,9 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
       // Modules compiled since the warm-up (or on a first start without one) are cached for the next start.
       if (getCompileCacheDir()) flushCompileCache();
       await new Promise<void>((resolve) => {
-        // Idempotent: under a re-executing parent (the fallback where process.execve is missing), Ctrl-C reaches this process twice (from the
-        // terminal and forwarded); the second must not kill it mid-stop.
+        // Idempotent: under a re-executing parent (the fallback where process.execve is missing),
+        // Ctrl-C reaches this process twice (from the terminal and forwarded); the second must not
+        // kill it mid-stop.
         let stopping = false;
         const onSignal = (): void => {
           if (stopping) return;
