@@ -36,7 +36,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.CLAWSHIELD_SERVER_PORT||18780)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The runtime Node flags and malloc setting of src/service/node-flags.ts (so `start` need not re-execute).
 # Node's compile cache on the state volume (src/service/compile-cache.ts): from the second start
-# with the same volume on, the sidecar does not load Node's TypeScript stripper (~15-20 MB less RSS).
+# with the same volume on, the sidecar does not load Node's TypeScript stripper (~10-20 MB less RSS).
 ENV MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=65536 NODE_COMPILE_CACHE=/var/lib/clawshield/node-compile-cache
 ENTRYPOINT ["node", "--liftoff-only", "--max-semi-space-size=8", "--max-old-space-size=256", "/app/src/cli/main.ts"]
 CMD ["start"]

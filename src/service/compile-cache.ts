@@ -2,7 +2,7 @@
 //
 // ClawShield runs its TypeScript directly (Node's type stripping). The first file a process strips
 // loads Node's stripper, amaro: a 3.8 MB bundled source string plus swc's WebAssembly, about
-// 15-20 MB of RSS that the sidecar then keeps for its whole life. Node's compile cache stores the
+// 10-20 MB of RSS that the sidecar then keeps for its whole life. Node's compile cache stores the
 // stripped JavaScript (and V8's code cache) on disk, keyed by each source's hash, so a process whose
 // modules are all cached never loads amaro (measured: README "Performance").
 //

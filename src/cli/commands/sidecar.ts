@@ -217,9 +217,9 @@ async function runReexecuted(stateDir: string): Promise<number> {
     if (cache.ok) {
       env.NODE_COMPILE_CACHE = cache.dir;
       const warm = await warmCompileCache(args, env);
-      if (!warm.ok) process.stderr.write(`clawshield start: the compile-cache warm-up failed (${warm.reason}); starting anyway, with Node's TypeScript stripper loaded (about 15-20 MB more memory).\n`);
+      if (!warm.ok) process.stderr.write(`clawshield start: the compile-cache warm-up failed (${warm.reason}); starting anyway, with Node's TypeScript stripper loaded (about 10-20 MB more memory).\n`);
     } else if (!cache.reason.startsWith("CLAWSHIELD_COMPILE_CACHE=")) {
-      process.stderr.write(`clawshield start: running without Node's compile cache (about 15-20 MB more memory): ${cache.reason}. Fix: make the folder private to this user, or set CLAWSHIELD_COMPILE_CACHE to a private folder (or to off).\n`);
+      process.stderr.write(`clawshield start: running without Node's compile cache (about 10-20 MB more memory): ${cache.reason}. Fix: make the folder private to this user, or set CLAWSHIELD_COMPILE_CACHE to a private folder (or to off).\n`);
     }
   }
   if (typeof process.execve === "function") {
