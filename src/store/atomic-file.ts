@@ -7,26 +7,15 @@ import path from "node:path";
 
 /** Writes `data` to `file` atomically (synchronous; for small state files). */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o600): void {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const fd = openSync(tmp, "wx", mode);
+  const t = writeTemp(file, data, mode);
   try {
-    writeAllSync(fd, data);
-    fsyncSync(fd);
+    fsyncSync(t.fd);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    discardTemp(t);
     throw e;
   }
-  closeSync(fd);
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dir);
+  publishTemp(t, file);
+  fsyncDir(t.dir);
 }
 
 /**
@@ -38,26 +27,52 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, mod
  * a blocked action's decision waits for its quarantine record (README "Performance").
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: { mode?: number } = {}): Promise<void> {
+  const t = writeTemp(file, data, opts.mode ?? 0o600);
+  try {
+    await fsyncAsync(t.fd);
+  } catch (e) {
+    discardTemp(t);
+    throw e;
+  }
+  publishTemp(t, file);
+  await syncDirShared(t.dir);
+}
+
+interface TempFile {
+  readonly dir: string;
+  readonly tmp: string;
+  readonly fd: number;
+}
+
+/** A new temp file next to `file` (same folder, so the rename is atomic) holding all of `data`, still open and not flushed. */
+function writeTemp(file: string, data: string | Uint8Array, mode: number): TempFile {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const fd = openSync(tmp, "wx", opts.mode ?? 0o600);
+  const t = { dir, tmp, fd: openSync(tmp, "wx", mode) };
   try {
-    writeAllSync(fd, data);
-    await fsyncAsync(fd);
+    writeAllSync(t.fd, data);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    discardTemp(t);
     throw e;
   }
-  closeSync(fd);
+  return t;
+}
+
+function discardTemp(t: TempFile): void {
+  closeSync(t.fd);
+  rmSync(t.tmp, { force: true });
+}
+
+/** Closes the flushed temp file and renames it to `file`; on failure the temp file is removed. */
+function publishTemp(t: TempFile, file: string): void {
+  closeSync(t.fd);
   try {
-    renameSync(tmp, file);
+    renameSync(t.tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    rmSync(t.tmp, { force: true });
     throw e;
   }
-  await syncDirShared(dir);
 }
 
 /** writeSync may write less than asked (it does not loop): write until every byte is out. */
