@@ -12,18 +12,16 @@
 // Env: CS_BENCH_URL, CS_BENCH_TOKEN, CS_BENCH_DIR (state, evidence, logs); CS_BENCH_OVERRIDES
 // (optional JSON of config overrides, for diagnosis runs).
 
-import { flushCompileCache, getCompileCacheDir } from "node:module";
 import path from "node:path";
 import { buildConfig } from "../../src/config/load.ts";
-import { startRuntime } from "../../src/cli/commands/sidecar.ts";
+import { startRuntime, warmServiceModules } from "../../src/cli/commands/sidecar.ts";
 import { createSidecar } from "../../src/gateway/sidecar.ts";
 import type { Decision } from "../../src/engine/types.ts";
 
 // The compile-cache warm-up run (sidecar.bench.ts), as `clawshield start` does before the service
 // starts: load every module, including the lazily loaded HTTP API, write the cache and exit.
 if (process.env.CS_BENCH_WARM_ONLY === "1") {
-  await import("../../src/server/http.ts");
-  if (getCompileCacheDir()) flushCompileCache();
+  await warmServiceModules();
   process.exit(0);
 }
 

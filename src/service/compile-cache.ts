@@ -21,12 +21,13 @@ export const WARM_ONLY_ENV = "CLAWSHIELD_WARM_ONLY";
 /** The folder's name under runtime.state_dir. */
 export const COMPILE_CACHE_SUBDIR = "node-compile-cache";
 
-export type CompileCacheDir = { readonly ok: true; readonly dir: string } | { readonly ok: false; readonly reason: string };
+/** The folder to use, or why there is none (`off`: the operator turned it off, nothing to warn about). */
+export type CompileCacheDir = { readonly ok: true; readonly dir: string } | { readonly ok: false; readonly reason: string; readonly off?: true };
 
 /** Where the cache goes: CLAWSHIELD_COMPILE_CACHE, else `<state_dir>/node-compile-cache`. */
 export function compileCacheDir(stateDir: string, env: Readonly<Record<string, string | undefined>> = process.env): CompileCacheDir {
   const v = (env[COMPILE_CACHE_ENV] ?? "").trim();
-  if (["off", "0", "false", "no"].includes(v.toLowerCase())) return { ok: false, reason: `${COMPILE_CACHE_ENV}=${v}` };
+  if (["off", "0", "false", "no"].includes(v.toLowerCase())) return { ok: false, reason: `${COMPILE_CACHE_ENV}=${v}`, off: true };
   return { ok: true, dir: path.resolve(v !== "" ? v : path.join(stateDir, COMPILE_CACHE_SUBDIR)) };
 }
 

@@ -11,7 +11,7 @@ describe("compile cache folder", () => {
   it("defaults to <state_dir>/node-compile-cache; CLAWSHIELD_COMPILE_CACHE moves it or turns it off", () => {
     assert.deepEqual(compileCacheDir("/var/lib/clawshield", {}), { ok: true, dir: "/var/lib/clawshield/node-compile-cache" });
     assert.deepEqual(compileCacheDir("/var/lib/clawshield", { CLAWSHIELD_COMPILE_CACHE: "/srv/cache" }), { ok: true, dir: "/srv/cache" });
-    for (const off of ["off", "0", "false", "OFF"]) assert.equal(compileCacheDir("/x", { CLAWSHIELD_COMPILE_CACHE: off }).ok, false);
+    for (const off of ["off", "0", "false", "OFF"]) assert.deepEqual(compileCacheDir("/x", { CLAWSHIELD_COMPILE_CACHE: off }), { ok: false, reason: `CLAWSHIELD_COMPILE_CACHE=${off}`, off: true });
   });
 
   it("creates the folder private (0700)", () => {

@@ -218,7 +218,7 @@ async function runReexecuted(stateDir: string): Promise<number> {
       env.NODE_COMPILE_CACHE = cache.dir;
       const warm = await warmCompileCache(args, env);
       if (!warm.ok) process.stderr.write(`clawshield start: the compile-cache warm-up failed (${warm.reason}); starting anyway, with Node's TypeScript stripper loaded (about 10-20 MB more memory).\n`);
-    } else if (!cache.reason.startsWith("CLAWSHIELD_COMPILE_CACHE=")) {
+    } else if (!cache.off) {
       process.stderr.write(`clawshield start: running without Node's compile cache (about 10-20 MB more memory): ${cache.reason}. Fix: make the folder private to this user, or set CLAWSHIELD_COMPILE_CACHE to a private folder (or to off).\n`);
     }
   }
@@ -246,6 +246,15 @@ async function runReexecuted(stateDir: string): Promise<number> {
   } finally {
     for (const s of signals) process.off(s, forward);
   }
+}
+
+/**
+ * The warm-up run's work (runReexecuted; the sidecar bench does the same): load what startRuntime
+ * loads lazily too, then write the compile cache. Everything else is loaded by this module's imports.
+ */
+export async function warmServiceModules(): Promise<void> {
+  await import("../../server/http.ts");
+  if (getCompileCacheDir()) flushCompileCache();
 }
 
 /** Runs `start` once with WARM_ONLY set: it loads every module the service loads, writes the cache and exits. */
@@ -286,9 +295,7 @@ export function registerSidecarCommands(program: Command, ctx: CliContext): void
         return;
       }
       if (process.env[WARM_ONLY_ENV] === "1") {
-        // The warm-up run (runReexecuted): also load what the service loads lazily, write the cache, exit.
-        await import("../../server/http.ts");
-        if (getCompileCacheDir()) flushCompileCache();
+        await warmServiceModules();
         ctx.setExitCode(0);
         return;
       }
