@@ -256,10 +256,11 @@ export async function benchSidecar(opts: { quick?: boolean } = {}): Promise<Row[
     // Diagnosis: CS_BENCH_SIDECAR_OPEN_FIRST=1 runs the open-loop rates once before the closed loop
     // too (logged, not reported), to see the RSS of a steady load that no overload burst preceded.
     if (env.CS_BENCH_SIDECAR_OPEN_FIRST === "1") {
+      let diagStep = 90;
       for (const rate of (env.CS_BENCH_SIDECAR_RATES ?? String(TARGET_RATE)).split(",").map(Number)) {
         const t0 = now();
-        await h.openLoop(90 + step, rate, stepMs);
-        const rep = await h.report(90 + step);
+        await h.openLoop(diagStep, rate, stepMs);
+        const rep = await h.report(diagStep++);
         const rss = h.rssBetween(t0, now());
         console.error(`[sidecar bench] open-first ${rate}/s: p99 ${rep.p99.toFixed(1)} ms, RSS max ${Math.max(...rss).toFixed(1)} MB, median ${median(rss).toFixed(1)} MB`);
       }
