@@ -1,6 +1,7 @@
 // The HTTP API: fastify inject() for the endpoints, and real loopback requests for the SSE stream.
 import assert from "node:assert/strict";
 import http from "node:http";
+import { createRequire } from "node:module";
 import { after, describe, it } from "node:test";
 import { createDefender } from "../../src/defender/defender.ts";
 import type { FactProvider } from "../../src/defender/types.ts";
@@ -185,6 +186,16 @@ function readEvents(url: string, want: number, headers: Record<string, string> =
 }
 
 describe("real loopback requests", () => {
+  it("runs without Fastify's schema compilers: Ajv is never loaded", async () => {
+    const { server } = await setup();
+    const { url } = await server.listen();
+    assert.equal((await fetch(`${url}/v1/evaluate`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"command":"ls"}' })).status, 200);
+    assert.equal((await fetch(`${url}/no-such-route`)).status, 404);
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    assert.ok(loaded.some((f) => f.includes("/node_modules/fastify/")), "the CommonJS cache is visible here");
+    assert.deepEqual(loaded.filter((f) => /\/node_modules\/(?:ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler)\//.test(f)), []);
+  });
+
   it("serves /healthz on a socket and streams decisions as security.decision SSE events", async () => {
     const { server, hub } = await setup();
     const { url } = await server.listen();
