@@ -18,7 +18,7 @@
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Row } from "../lib.ts";
+import { median, percentile, type Row } from "../lib.ts";
 import { connectOperator, runTurn, startFakeLlm, startGateway, type FakeLlmHandle, type GatewayHandle, type OperatorClient } from "../../test/e2e/harness/index.ts";
 import { pluginDir, startGatewayWithPlugin, type PluginDir } from "../../test/e2e/plugin-helpers.ts";
 
@@ -26,16 +26,6 @@ const TARGET_RATIO = 1.05;
 const TURN_TIMEOUT_MS = 120_000;
 const NOOP_PLUGIN_DIR = path.join(import.meta.dirname, "noop-plugin");
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-};
 
 type Side = "plain" | "noop" | "clawshield";
 const SIDES: readonly Side[] = ["plain", "noop", "clawshield"];
@@ -90,7 +80,7 @@ async function round(index: number, iterations: number, warmup: number, startOrd
           readyTimeoutMs: 180_000,
         });
     }
-    if (!/\[clawshield-bench-noop\] registered/.test(sides.noop.gw!.readLog())) await sides.noop.gw!.waitForLog(/\[clawshield-bench-noop\] registered/, 20_000);
+    await sides.noop.gw!.waitForLog(/\[clawshield-bench-noop\] registered/, 20_000);
     for (const side of startOrder) sides[side].op = await connectOperator({ url: sides[side].gw!.url, token: sides[side].gw!.token });
     let n = 0;
     const turn = async (side: Side, record: boolean): Promise<void> => {
@@ -141,13 +131,9 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
   const warmup = quick ? 2 : 3;
   const load0 = os.loadavg()[0]!;
   // Three rounds of fresh Gateways; each side is started first in one of them.
-  const starts: readonly (readonly Side[])[] = [
-    ["plain", "noop", "clawshield"],
-    ["clawshield", "plain", "noop"],
-    ["noop", "clawshield", "plain"],
-  ];
+  // The first three turn orders start each side first once.
   const rounds: RoundResult[] = [];
-  for (const [i, order] of starts.entries()) rounds.push(await round(i, iterations, warmup, order));
+  for (const [i, order] of ORDERS.slice(0, 3).entries()) rounds.push(await round(i, iterations, warmup, order));
   const all = (side: Side): number[] => rounds.flatMap((r) => r.ms[side]);
   const a = all("plain");
   const b = all("clawshield");
@@ -157,15 +143,18 @@ export async function benchPlugin(opts: { quick?: boolean } = {}): Promise<Row[]
   const ownRatio = median(b) / median(c);
   const roundRatios = rounds.map((r) => `${Number((median(r.ms.clawshield) / median(r.ms.plain)).toFixed(3))} (${r.startOrder[0]} first)`);
   const load1 = os.loadavg()[0]!;
-  const row = (name: string, xs: number[]): Row => ({
-    suite: "plugin",
-    name,
-    n: xs.length,
-    opsPerSec: 1000 / median(xs),
-    p50Ms: median(xs),
-    p99Ms: quantile(xs, 0.99),
-    extra: { p25Ms: Math.round(quantile(xs, 0.25)), p75Ms: Math.round(quantile(xs, 0.75)), minMs: Math.round(Math.min(...xs)) },
-  });
+  const row = (name: string, xs: number[]): Row => {
+    const s = [...xs].sort((x, y) => x - y);
+    return {
+      suite: "plugin",
+      name,
+      n: xs.length,
+      opsPerSec: 1000 / median(xs),
+      p50Ms: median(xs),
+      p99Ms: percentile(s, 99),
+      extra: { p25Ms: Math.round(percentile(s, 25)), p75Ms: Math.round(percentile(s, 75)), minMs: Math.round(s[0] ?? Number.NaN) },
+    };
+  };
   const last = rounds[rounds.length - 1]!;
   return [
     row("agent turn (RUN: echo hi), no plugin", a),

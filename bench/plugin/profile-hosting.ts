@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { connectOperator, runTurn, startFakeLlm, startGateway } from "../../test/e2e/harness/index.ts";
+import { median } from "../lib.ts";
 
 const { values } = parseArgs({ options: { turns: { type: "string", default: "40" }, plugin: { type: "string" }, id: { type: "string" }, out: { type: "string" }, top: { type: "string", default: "25" } } });
 const TURNS = Number(values.turns);
@@ -102,8 +103,7 @@ for (const side of ["plain", "plugin"] as const) {
     await gw.stop(); // the profile is written when the Gateway exits
     await llm.close();
   }
-  ms.sort((a, b) => a - b);
-  result[side] = { ...aggregate(mainThreadProfile(dir), ...window), medianMs: ms[ms.length >> 1]! };
+  result[side] = { ...aggregate(mainThreadProfile(dir), ...window), medianMs: median(ms) };
 }
 
 const top = Number(values.top);

@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Row } from "../lib.ts";
+import { median, type Row } from "../lib.ts";
 import { serviceCompileCache } from "../../src/service/compile-cache.ts";
 import { RUNTIME_ENV, RUNTIME_NODE_FLAGS } from "../../src/service/node-flags.ts";
 import { eventTemplates, payloadOf, type EventTemplate } from "./events.ts";
@@ -71,11 +71,6 @@ function vmRss(pid: number): { kb: number; anonKb: number; fileKb: number } | un
     return undefined;
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
-};
 
 class Harness {
   readonly gw: FakeGateway;
