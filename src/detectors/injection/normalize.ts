@@ -29,7 +29,7 @@ export interface Normalized {
 const ASCII_PRINTABLE = /^[\t\n\r\x20-\x7e]*$/;
 
 /** Cyrillic and Greek letters that look like Latin ones (lower-case targets). */
-const HOMOGLYPHS: Readonly<Record<string, string>> = {
+export const HOMOGLYPHS: Readonly<Record<string, string>> = {
   // Cyrillic
   а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x", ѕ: "s", і: "i", ї: "i", ј: "j", ԁ: "d", ԛ: "q", ԝ: "w", һ: "h", ɡ: "g", ӏ: "l", ү: "y", ո: "n", ց: "g", հ: "h", ս: "u",
   // Greek
@@ -55,33 +55,68 @@ function isAsciiLetter(c: number): boolean {
 const COMBINING = /\p{M}/gu;
 const LATIN_LETTER = /^\p{Script=Latin}$/u;
 
-/** Per-code-point fold, cached: NFKD, marks stripped, homoglyphs folded, lower-cased. */
-const foldCache = new Map<number, string>();
+// Per-code-point tables, filled lazily. A 1 MB non-ASCII text (Cyrillic, CJK, full-width) is
+// normalized one code point at a time, so a Map lookup and a string per character were half of the
+// detector's time on such text: BMP code points use flat typed arrays instead, and the output is
+// written as UTF-16 code units into a buffer that becomes one string at the end.
 const homoglyphSet = new Set<number>();
 for (const k of Object.keys(HOMOGLYPHS)) homoglyphSet.add(k.codePointAt(0) ?? 0);
 
-function foldCodePoint(cp: number): string {
-  const hit = foldCache.get(cp);
-  if (hit !== undefined) return hit;
-  const ch = String.fromCodePoint(cp);
-  let out = ch.normalize("NFKD").replace(COMBINING, "").toLowerCase();
+/** NFKD, combining marks stripped, lower-cased, look-alikes folded: the fold of one code point. */
+function computeFold(cp: number): string {
+  const out = String.fromCodePoint(cp).normalize("NFKD").replace(COMBINING, "").toLowerCase();
   let folded = "";
   for (const c of out) folded += HOMOGLYPHS[c] ?? c;
-  out = folded;
-  if (foldCache.size < 65536) foldCache.set(cp, out);
+  return folded;
+}
+
+/** BMP fold table: 0 = not computed yet, MULTI = the fold is not one code unit (see FOLD_MULTI), else the folded unit. */
+const FOLD = new Uint16Array(0x10000);
+const MULTI = 0xffff;
+const FOLD_MULTI = new Map<number, string>(); // BMP code points whose fold is empty or longer than one unit (bounded by the BMP)
+const FOLD_ASTRAL = new Map<number, string>(); // astral code points (capped)
+
+function foldCodePoint(cp: number): string {
+  if (cp <= 0xffff) {
+    const f = FOLD[cp]!;
+    if (f !== 0 && f !== MULTI) return String.fromCharCode(f);
+    if (f === MULTI) return FOLD_MULTI.get(cp) ?? "";
+    const out = computeFold(cp);
+    if (out.length === 1 && out.charCodeAt(0) !== 0 && out.charCodeAt(0) !== MULTI) FOLD[cp] = out.charCodeAt(0);
+    else {
+      FOLD_MULTI.set(cp, out);
+      FOLD[cp] = MULTI;
+    }
+    return out;
+  }
+  const hit = FOLD_ASTRAL.get(cp);
+  if (hit !== undefined) return hit;
+  const out = computeFold(cp);
+  if (FOLD_ASTRAL.size < 65536) FOLD_ASTRAL.set(cp, out);
   return out;
 }
 
-/** 1 = look-alike, 2 = Latin letter, 3 = other letter, 0 = not a letter (cached). */
-const kindCache = new Map<number, number>();
-function charKind(cp: number): number {
-  const hit = kindCache.get(cp);
-  if (hit !== undefined) return hit;
+/** 1 = look-alike, 2 = Latin letter, 3 = other letter, 0 = not a letter. BMP table stores kind + 1 (0 = not computed). */
+const KIND = new Uint8Array(0x10000);
+const KIND_ASTRAL = new Map<number, number>();
+function computeKind(cp: number): number {
   const ch = String.fromCodePoint(cp);
   const lower = ch.toLowerCase().codePointAt(0) ?? 0;
-  const k = homoglyphSet.has(cp) || homoglyphSet.has(lower) ? 1 : LATIN_LETTER.test(ch) ? 2 : /\p{L}/u.test(ch) ? 3 : 0;
-  if (kindCache.size < 65536) kindCache.set(cp, k);
-  return k;
+  return homoglyphSet.has(cp) || homoglyphSet.has(lower) ? 1 : LATIN_LETTER.test(ch) ? 2 : /\p{L}/u.test(ch) ? 3 : 0;
+}
+function charKind(cp: number): number {
+  if (cp <= 0xffff) {
+    const k = KIND[cp]!;
+    if (k !== 0) return k - 1;
+    const c = computeKind(cp);
+    KIND[cp] = c + 1;
+    return c;
+  }
+  const hit = KIND_ASTRAL.get(cp);
+  if (hit !== undefined) return hit;
+  const c = computeKind(cp);
+  if (KIND_ASTRAL.size < 65536) KIND_ASTRAL.set(cp, c);
+  return c;
 }
 
 function isLatinish(cp: number): boolean {
@@ -89,22 +124,39 @@ function isLatinish(cp: number): boolean {
   return charKind(cp) === 2;
 }
 
+/** UTF-16 code units to a string, in slices small enough for String.fromCharCode's argument list. */
+function unitsToString(buf: Uint16Array, len: number): string {
+  const SLICE = 8192;
+  if (len <= SLICE) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  const parts: string[] = [];
+  for (let k = 0; k < len; k += SLICE) parts.push(String.fromCharCode.apply(null, buf.subarray(k, Math.min(len, k + SLICE)) as unknown as number[]));
+  return parts.join("");
+}
+
+/** Scratch output for short texts (normalizeForMatch is synchronous and never re-entered). */
+const SCRATCH_UNITS = 4096;
+const SCRATCH_BUF = new Uint16Array(SCRATCH_UNITS);
+const SCRATCH_MAP = new Uint32Array(SCRATCH_UNITS);
+
 /** Normalizes `s` for matching. Linear in s.length. */
 export function normalizeForMatch(s: string): Normalized {
   if (ASCII_PRINTABLE.test(s)) {
     return { text: s.toLowerCase(), map: undefined, zeroWidthInWord: 0, zeroWidth: 0, bidi: 0, mixedScriptWords: 0, tagText: "", firstHidden: -1 };
   }
-  const parts: string[] = [];
-  let map = new Uint32Array(s.length + 16);
+  // Output code units and, for each, the offset of the original code point it came from. Short
+  // texts (chat messages) reuse one scratch pair; the map is copied out at the end.
+  const scratch = s.length + 16 <= SCRATCH_UNITS;
+  let buf = scratch ? SCRATCH_BUF : new Uint16Array(s.length + 16);
+  let map = scratch ? SCRATCH_MAP : new Uint32Array(s.length + 16);
   let outLen = 0;
-  const pushMapped = (str: string, at: number): void => {
-    if (outLen + str.length > map.length) {
-      const bigger = new Uint32Array(Math.max(map.length * 2, outLen + str.length + 16));
-      bigger.set(map);
-      map = bigger;
-    }
-    for (let k = 0; k < str.length; k++) map[outLen++] = at;
-    parts.push(str);
+  const grow = (need: number): void => {
+    const size = Math.max(buf.length * 2, outLen + need + 16);
+    const b = new Uint16Array(size);
+    b.set(buf.subarray(0, outLen));
+    buf = b;
+    const m = new Uint32Array(size);
+    m.set(map.subarray(0, outLen));
+    map = m;
   };
   let zeroWidth = 0;
   let zeroWidthInWord = 0;
@@ -118,37 +170,29 @@ export function normalizeForMatch(s: string): Normalized {
   let wordHasLatin = false;
   let wordHasFolded = false;
   let mixedScriptWords = 0;
-  const endWord = (): void => {
-    if (wordHasLatin && wordHasFolded) mixedScriptWords++;
-    wordHasLatin = false;
-    wordHasFolded = false;
-  };
   for (let i = 0; i < s.length; ) {
-    // Fast path: a run of printable ASCII with no pending zero-width decision.
-    if (pendingZw === 0) {
-      let j = i;
-      while (j < s.length) {
-        const c = s.charCodeAt(j);
-        if (c >= 0x80 || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) break;
-        if (isAsciiLetter(c)) wordHasLatin = true;
-        else endWord();
-        j++;
-      }
-      if (j > i) {
-        const run = s.slice(i, j).toLowerCase();
-        if (outLen + run.length > map.length) {
-          const bigger = new Uint32Array(Math.max(map.length * 2, outLen + run.length + 16));
-          bigger.set(map);
-          map = bigger;
+    const c0 = s.charCodeAt(i);
+    // Printable ASCII (and tab/newline/CR) with no pending zero-width decision: lower-case and copy.
+    if (c0 < 0x80 && pendingZw === 0 && (c0 >= 0x20 || c0 === 0x09 || c0 === 0x0a || c0 === 0x0d)) {
+      if (outLen >= buf.length) grow(1);
+      if (c0 >= 0x41 && c0 <= 0x5a) {
+        buf[outLen] = c0 + 32;
+        wordHasLatin = true;
+      } else {
+        buf[outLen] = c0;
+        if (c0 >= 0x61 && c0 <= 0x7a) wordHasLatin = true;
+        else {
+          if (wordHasLatin && wordHasFolded) mixedScriptWords++;
+          wordHasLatin = false;
+          wordHasFolded = false;
         }
-        for (let k = i; k < j; k++) map[outLen++] = k;
-        parts.push(run);
-        prevCp = s.charCodeAt(j - 1);
-        i = j;
-        if (i >= s.length) break;
       }
+      map[outLen++] = i;
+      prevCp = c0;
+      i++;
+      continue;
     }
-    const cp = s.codePointAt(i) ?? 0;
+    const cp = c0 >= 0xd800 && c0 <= 0xdbff ? (s.codePointAt(i) ?? c0) : c0;
     const w = cp > 0xffff ? 2 : 1;
     if (ZERO_WIDTH.has(cp)) {
       // ZWJ/ZWNJ around emoji and in Indic/Persian scripts is legitimate: decided when the next visible char arrives.
@@ -189,25 +233,46 @@ export function normalizeForMatch(s: string): Normalized {
       pendingZw = 0;
       pendingZwAt = -1;
     }
-    let out: string;
     if (cp < 0x80) {
-      out = cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : s[i] ?? "";
+      // ASCII control character (the fast path above takes the rest).
+      if (outLen >= buf.length) grow(1);
+      buf[outLen] = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+      map[outLen++] = i;
       if (isAsciiLetter(cp)) wordHasLatin = true;
-      else endWord();
+      else {
+        if (wordHasLatin && wordHasFolded) mixedScriptWords++;
+        wordHasLatin = false;
+        wordHasFolded = false;
+      }
     } else {
-      out = foldCodePoint(cp);
+      const f = cp <= 0xffff ? FOLD[cp]! : 0;
+      if (f !== 0 && f !== MULTI) {
+        if (outLen >= buf.length) grow(1);
+        buf[outLen] = f;
+        map[outLen++] = i;
+      } else {
+        const out = foldCodePoint(cp);
+        if (outLen + out.length > buf.length) grow(out.length);
+        for (let k = 0; k < out.length; k++) {
+          buf[outLen] = out.charCodeAt(k);
+          map[outLen++] = i;
+        }
+      }
       const kind = charKind(cp);
       if (kind === 1) wordHasFolded = true;
       else if (kind === 2) wordHasLatin = true;
-      else if (kind === 0) endWord();
+      else if (kind === 0) {
+        if (wordHasLatin && wordHasFolded) mixedScriptWords++;
+        wordHasLatin = false;
+        wordHasFolded = false;
+      }
     }
-    pushMapped(out, i);
     prevCp = cp;
     i += w;
   }
-  endWord();
+  if (wordHasLatin && wordHasFolded) mixedScriptWords++;
   if (pendingZw > 0) zeroWidth += pendingZw;
-  return { text: parts.join(""), map: map.subarray(0, outLen), zeroWidthInWord, zeroWidth, bidi, mixedScriptWords, tagText, firstHidden };
+  return { text: unitsToString(buf, outLen), map: map === SCRATCH_MAP ? map.slice(0, outLen) : map.subarray(0, outLen), zeroWidthInWord, zeroWidth, bidi, mixedScriptWords, tagText, firstHidden };
 }
 
 /** Maps a [start, end) span of the normalized text back to the original string. */
