@@ -239,10 +239,11 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
       const lits = pre.all ?? (pre.literal === undefined ? [] : [pre.literal]);
       const hay = lits.length === 0 ? original : pre.caseInsensitive ? (n.map === undefined ? n.text : (lowered ??= original.toLowerCase())) : original;
       for (const lit of lits) if (!hay.includes(lit)) return;
-      // RE2JS is slow on long texts: there it runs on overlapping chunks that contain every literal
-      // (a match longer than the overlap in a text over 2 chunks can be missed).
+      // Patterns translated to JS (src/detectors/common/regex.ts) run on the whole text. RE2JS is
+      // slow on long texts: there it runs on overlapping chunks that contain every literal (a match
+      // longer than the overlap in a text over 2 chunks can be missed).
       let m: readonly [number, number] | undefined;
-      if (original.length <= CHUNK * 2 || hay.length !== original.length) m = p.find(original);
+      if (p.engine === "js" || original.length <= CHUNK * 2 || hay.length !== original.length) m = p.find(original);
       else {
         for (let cs = 0; cs < original.length && m === undefined; cs += CHUNK) {
           const ce = Math.min(original.length, cs + CHUNK + CHUNK_OVERLAP);
