@@ -12,6 +12,7 @@ import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
 import { decodePayloads, type DecodeKind } from "./decode.ts";
 import { loadShippedModel, type InjectionModel } from "./model.ts";
+import { startLiterals } from "./anchors.ts";
 import { LiteralSet } from "./gates.ts";
 import { findMisspelledOverride } from "./fuzzy.ts";
 import { findInsertedParagraph } from "./paragraph.ts";
@@ -67,27 +68,90 @@ export interface InjectionDetectorOptions {
   readonly model?: InjectionModel | null;
 }
 
+/** A built-in rule as the detector runs it. */
+interface CompiledRule {
+  readonly rule: InjectionRule;
+  /** Position in INJECTION_RULES (index into the per-scan candidate lists). */
+  readonly index: number;
+  /** Gate literal ids per group (one of each group must occur). */
+  readonly gate: readonly Int32Array[];
+  /** Literal ids every match starts with (anchors.ts), and the rule's regex as a sticky copy. */
+  readonly starts?: Int32Array;
+  readonly sticky?: RegExp;
+}
+
+/**
+ * A rule runs at its start-literal positions while they are fewer than 1 in this many characters
+ * of the chunk (a failed sticky attempt costs about as much as scanning a few dozen characters);
+ * denser, it scans the chunk.
+ */
+const ANCHOR_DENSITY = 24;
+
+/**
+ * The rule's first match in the chunk: the regex run sticky at each candidate start in ascending
+ * order when the rule has start literals and they are sparse enough, else one scan of the chunk.
+ * Both give the leftmost match (anchors.ts).
+ */
+function firstMatch(rg: CompiledRule, chunk: string, cand: number[] | undefined): RegExpExecArray | null {
+  const sticky = rg.sticky;
+  if (sticky !== undefined && cand !== undefined && cand.length * ANCHOR_DENSITY < chunk.length) {
+    if (cand.length > 1) cand.sort((a, b) => a - b);
+    let last = -1;
+    for (let k = 0; k < cand.length; k++) {
+      const p = cand[k]!;
+      if (p === last) continue;
+      last = p;
+      sticky.lastIndex = p;
+      const m = sticky.exec(chunk);
+      if (m !== null) return m;
+    }
+    return null;
+  }
+  const re = rg.rule.pattern;
+  re.lastIndex = 0;
+  return re.exec(chunk);
+}
+
 export function createInjectionDetector(security: SecurityConfig, opts: InjectionDetectorOptions = {}): Detector {
   const user = security.prompt_injection_patterns.map((src) => ({ re: compileUserPattern(src), pre: requiredLiteral(src) }));
   const model = opts.model === null ? undefined : (opts.model ?? loadShippedModel());
   const maxScan = security.max_scan_bytes;
-  // Gate literals of every rule, found in one Aho-Corasick pass per scanned text.
+  // Gate literals of every rule, and the start literals of the rules that have them (anchors.ts),
+  // found in one Aho-Corasick pass per scanned text.
   const litIndex = new Map<string, number>();
-  const compiled = INJECTION_RULES.map((rule) => ({
-    rule,
-    gate: (rule.gate ?? []).map((group) =>
-      Int32Array.from(group, (lit) => {
-        let i = litIndex.get(lit);
-        if (i === undefined) {
-          i = litIndex.size;
-          litIndex.set(lit, i);
-        }
-        return i;
-      }),
-    ),
-  }));
-  const gates = new LiteralSet([...litIndex.keys()]);
-  const present = new Uint8Array(litIndex.size);
+  const lit = (s: string): number => {
+    let i = litIndex.get(s);
+    if (i === undefined) {
+      i = litIndex.size;
+      litIndex.set(s, i);
+    }
+    return i;
+  };
+  const compiled: CompiledRule[] = INJECTION_RULES.map((rule, index) => {
+    const starts = startLiterals(rule.pattern);
+    return {
+      rule,
+      index,
+      gate: (rule.gate ?? []).map((group) => Int32Array.from(group, lit)),
+      ...(starts === undefined ? {} : { starts: Int32Array.from(starts, lit), sticky: new RegExp(rule.pattern.source, rule.pattern.flags.replace("g", "") + "y") }),
+    };
+  });
+  const literals = [...litIndex.keys()];
+  const gates = new LiteralSet(literals);
+  const present = new Uint8Array(literals.length);
+  const litLength = Int32Array.from(literals, (s) => s.length);
+  const positional = new Uint8Array(literals.length);
+  const startRulesOf: number[][] = literals.map(() => []);
+  for (const c of compiled) {
+    if (c.starts === undefined) continue;
+    for (const li of c.starts) {
+      positional[li] = 1;
+      startRulesOf[li]?.push(c.index);
+    }
+  }
+  // Per scan: (literal, end) pairs of start-literal occurrences, and each rule's candidate starts.
+  const hits: number[] = [];
+  const candidates: number[][] = compiled.map(() => []);
   const inboundRules = compiled.filter((c) => c.rule.fetchedOnly !== true);
   const fetchedRules = compiled;
 
@@ -101,7 +165,7 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
   });
 
   /** Runs the regex rules on normalized text; returns the ids that matched. */
-  const runRules = (rules: readonly { rule: InjectionRule; gate: readonly Int32Array[] }[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }, spans?: number[]): Set<string> => {
+  const runRules = (rules: readonly CompiledRule[], n: Normalized, original: string, base: number, field: string, out: Finding[], skip?: ReadonlySet<string>, via?: { kind: DecodeKind | "unicode-tags"; start: number; end: number }, spans?: number[]): Set<string> => {
     const hit = new Set<string>();
     const text = n.text;
     // Long texts are matched chunk by chunk (chunks overlap by more than any rule's match span), and
@@ -125,7 +189,18 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
         ce = Math.min(text.length, next + CHUNK_OVERLAP);
       }
       const chunk = cs === 0 && ce === text.length ? text : text.slice(cs, ce);
-      gates.scan(chunk, present);
+      hits.length = 0;
+      // Start-literal occurrences are listed up to a budget: beyond it (text made of start literals)
+      // every rule scans the chunk instead.
+      const maxHits = Math.ceil(chunk.length / 4);
+      gates.scan(chunk, present, positional, hits, maxHits);
+      const anchored = hits.length < 2 * maxHits;
+      for (const c of candidates) c.length = 0;
+      for (let h = 0; anchored && h < hits.length; h += 2) {
+        const li = hits[h]!;
+        const start = hits[h + 1]! - litLength[li]! + 1;
+        for (const ri of startRulesOf[li]!) candidates[ri]!.push(start);
+      }
       // No destructuring in a labelled loop: OpenClaw's plugin loader (jiti) mis-parses it.
       outer: for (const rg of rules) {
         const r = rg.rule;
@@ -142,8 +217,7 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
           }
           if (!ok) continue outer;
         }
-        r.pattern.lastIndex = 0;
-        const m = r.pattern.exec(chunk);
+        const m = firstMatch(rg, chunk, anchored ? candidates[rg.index] : undefined);
         if (m === null) continue;
         hit.add(r.id);
         const ms = cs + m.index;

@@ -75,8 +75,14 @@ export class LiteralSet {
     this.outputs = outputs;
   }
 
-  /** Marks present[i] = 1 for every literal i that occurs in text (present is cleared first). */
-  scan(text: string, present: Uint8Array): void {
+  /**
+   * Marks present[i] = 1 for every literal i that occurs in text (present is cleared first). With
+   * `hits`, also lists every occurrence of the literals marked in `positional`: the pairs
+   * (literal index, index of its last character) are appended to hits in text order of their ends,
+   * at most `maxHits` of them (then listing stops; the caller treats the list as incomplete).
+   */
+  scan(text: string, present: Uint8Array, positional?: Uint8Array, hits?: number[], maxHits = Number.POSITIVE_INFINITY): void {
+    const maxLength = 2 * maxHits;
     present.fill(0);
     const ascii = this.ascii;
     const outputs = this.outputs;
@@ -97,7 +103,12 @@ export class LiteralSet {
         }
       }
       const out = outputs[node];
-      if (out !== undefined && out.length > 0) for (const o of out) present[o] = 1;
+      if (out !== undefined && out.length > 0) {
+        for (const o of out) {
+          present[o] = 1;
+          if (hits !== undefined && positional?.[o] === 1 && hits.length < maxLength) hits.push(o, i);
+        }
+      }
     }
   }
 }

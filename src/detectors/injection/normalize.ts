@@ -124,13 +124,14 @@ function isLatinish(cp: number): boolean {
   return charKind(cp) === 2;
 }
 
-/** UTF-16 code units to a string, in slices small enough for String.fromCharCode's argument list. */
+/**
+ * UTF-16 code units to a string. Short ones through String.fromCharCode; long ones through a
+ * Buffer view decoded as UTF-16LE, which keeps lone surrogates as they are (TextDecoder would
+ * replace them) and is several times faster on a megabyte.
+ */
 function unitsToString(buf: Uint16Array, len: number): string {
-  const SLICE = 8192;
-  if (len <= SLICE) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
-  const parts: string[] = [];
-  for (let k = 0; k < len; k += SLICE) parts.push(String.fromCharCode.apply(null, buf.subarray(k, Math.min(len, k + SLICE)) as unknown as number[]));
-  return parts.join("");
+  if (len <= 256) return String.fromCharCode.apply(null, buf.subarray(0, len) as unknown as number[]);
+  return Buffer.from(buf.buffer, buf.byteOffset, len * 2).toString("utf16le");
 }
 
 /** Scratch output for short texts (normalizeForMatch is synchronous and never re-entered). */

@@ -1,0 +1,49 @@
+// Start literals (src/detectors/injection/anchors.ts) let a rule run only where a match can begin.
+// That is only sound if every match of the rule begins with one of them: checked here for every
+// built-in rule that has them, on the rule fixtures and on random texts made of the rules' own
+// literals (where near-matches are dense), plus the extraction itself on small regexes.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import fc from "fast-check";
+import { startLiterals } from "../../src/detectors/injection/anchors.ts";
+import { normalizeForMatch } from "../../src/detectors/injection/normalize.ts";
+import { INJECTION_RULES } from "../../src/detectors/injection/rules.ts";
+
+test("start literals: read from alternatives, literal prefixes and groups; refused where a match can start anywhere", () => {
+  assert.deepEqual(startLiterals(/\b(?:ignore|disregard) (?:all|any)/g), ["ignore", "disregard"]);
+  assert.deepEqual(startLiterals(/\bdon'?t (?:ask|wait)|\bnever ask/g), ["don", "never ask"]);
+  assert.deepEqual(startLiterals(/\b(?:die |alle )?(?:obigen|vorigen) regeln/g), ["die ", "alle ", "obigen", "vorigen"]);
+  assert.deepEqual(startLiterals(/zeige?n? (?:x|y)/g), ["zeig"]);
+  assert.equal(startLiterals(/(?:^|[.!?]\s{0,4})now write/g), undefined, "anchor and class");
+  assert.equal(startLiterals(/\b([a-z]{3,9}) everything/g), undefined, "class first");
+  assert.equal(startLiterals(/(?:a|the) new task/g), undefined, "a one-character start occurs everywhere");
+  assert.equal(startLiterals(/ignore/gi), undefined, "flags other than g/y");
+  assert.equal(startLiterals(/(?=x)xy/g), undefined, "lookahead first");
+});
+
+const RULES = INJECTION_RULES.map((r) => ({ r, starts: startLiterals(r.pattern) })).filter((x): x is { r: (typeof INJECTION_RULES)[number]; starts: string[] } => x.starts !== undefined);
+
+function assertMatchesStartWithLiterals(text: string): void {
+  for (const { r, starts } of RULES) {
+    const re = new RegExp(r.pattern.source, r.pattern.flags);
+    for (const m of text.matchAll(re)) {
+      const at = m.index;
+      assert.ok(starts.some((s) => text.startsWith(s, at)), `${r.id}: match ${JSON.stringify(m[0].slice(0, 60))} at ${at} starts with none of its start literals`);
+    }
+  }
+}
+
+test("every match of an anchored rule starts with one of its start literals: rule fixtures", () => {
+  assert.ok(RULES.length >= 25, `only ${RULES.length} rules have start literals`);
+  const fixtures = readFileSync(path.join(import.meta.dirname, "../fixtures/rules/injection.txt"), "utf8").split("\n");
+  for (const line of fixtures) assertMatchesStartWithLiterals(normalizeForMatch(line).text);
+});
+
+test("every match of an anchored rule starts with one of its start literals: random texts of the rules' literals (property)", () => {
+  const pieces = [...new Set(INJECTION_RULES.flatMap((r) => [...(r.gate ?? []).flat(), ...(startLiterals(r.pattern) ?? [])]))];
+  const glue = [" ", " ", ". ", "\n", ", ", " the ", " you ", " all ", " now ", "'", "-", ": ", "x"];
+  const text = fc.array(fc.tuple(fc.constantFrom(...pieces), fc.constantFrom(...glue)), { minLength: 1, maxLength: 30 }).map((a) => a.map(([p, g]) => p + g).join(""));
+  fc.assert(fc.property(text, (t) => assertMatchesStartWithLiterals(t)), { numRuns: 1500 });
+});
