@@ -11,14 +11,16 @@ import { startLiterals } from "../../src/detectors/injection/anchors.ts";
 import { normalizeForMatch } from "../../src/detectors/injection/normalize.ts";
 import { INJECTION_RULES } from "../../src/detectors/injection/rules.ts";
 
-test("start literals: read from alternatives, literal prefixes and groups; refused where a match can start anywhere", () => {
-  assert.deepEqual(startLiterals(/\b(?:ignore|disregard) (?:all|any)/g), ["ignore", "disregard"]);
-  assert.deepEqual(startLiterals(/\bdon'?t (?:ask|wait)|\bnever ask/g), ["don", "never ask"]);
-  assert.deepEqual(startLiterals(/\b(?:die |alle )?(?:obigen|vorigen) regeln/g), ["die ", "alle ", "obigen", "vorigen"]);
-  assert.deepEqual(startLiterals(/zeige?n? (?:x|y)/g), ["zeig"]);
+test("start literals: read from alternatives, literal prefixes, optional characters and groups; refused where a match can start anywhere", () => {
+  assert.deepEqual(startLiterals(/\b(?:ignore|disregard) (?:all|any)/g), ["ignore", "disreg"], "prefixes stop growing at 6 characters");
+  assert.deepEqual(startLiterals(/\bdon'?t (?:ask|wait)|\bnever ask/g), ["don't ask", "don't wait", "dont ask", "dont wait", "never "]);
+  assert.deepEqual(startLiterals(/\b(?:die |alle )?(?:obigen|vorigen) regeln/g), ["die obigen", "die vorige", "alle obigen", "alle vorige", "obigen", "vorige"]);
+  assert.deepEqual(startLiterals(/(?:a|the) new task/g), ["a new ", "the new "], "a one-character alternative extended by what follows");
+  assert.deepEqual(startLiterals(/\ban? (?:x|y)z/g), ["an xz", "an yz", "a xz", "a yz"]);
   assert.equal(startLiterals(/(?:^|[.!?]\s{0,4})now write/g), undefined, "anchor and class");
   assert.equal(startLiterals(/\b([a-z]{3,9}) everything/g), undefined, "class first");
-  assert.equal(startLiterals(/(?:a|the) new task/g), undefined, "a one-character start occurs everywhere");
+  assert.equal(startLiterals(/(?:a|b)+ task/g), undefined, "a one-character start occurs everywhere");
+  assert.equal(startLiterals(/x*yz/g), undefined, "optional first character: a match can start with y");
   assert.equal(startLiterals(/ignore/gi), undefined, "flags other than g/y");
   assert.equal(startLiterals(/(?=x)xy/g), undefined, "lookahead first");
 });

@@ -64,47 +64,91 @@ function splitAlternatives(src: string): string[] {
   return out;
 }
 
-/** Mandatory prefixes of one alternative (a sequence), or undefined when one path can start with anything. */
-function sequencePrefixes(seq: string): string[] | undefined {
-  let i = 0;
-  while (seq.startsWith("\\b", i)) i += 2;
-  if (i >= seq.length) return undefined;
-  if (seq[i] === "(") {
-    if (seq.startsWith("(?=", i) || seq.startsWith("(?!", i) || seq.startsWith("(?<", i)) return undefined;
-    const close = closingParen(seq, i);
-    if (close < 0) return undefined;
-    const q = seq[close + 1];
-    const inner = alternativesPrefixes(seq.slice(seq.startsWith("(?:", i) ? i + 3 : i + 1, close));
-    if (q === "?" || q === "*") {
-      // Optional group: a match starts with the group or with what follows it.
-      if (seq[close + 2] === "?" || seq[close + 2] === "+") return undefined; // lazy/possessive: keep it simple
-      const rest = sequencePrefixes(seq.slice(close + 2));
-      return inner === undefined || rest === undefined ? undefined : [...new Set([...inner, ...rest])];
-    }
-    if (seq.startsWith("{0", close + 1)) return undefined;
-    return inner;
-  }
-  let lit = "";
-  for (; i < seq.length; i++) {
-    const c = seq[i]!;
-    if (SPECIAL.includes(c)) {
-      if ((c === "?" || c === "*") && lit.length > 0) lit = lit.slice(0, -1);
-      else if (c === "{" && seq.startsWith("{0", i) && lit.length > 0) lit = lit.slice(0, -1);
-      break;
-    }
-    lit += c;
-  }
-  return lit.length > 0 ? [lit] : undefined;
+/**
+ * What a sequence can start with: `strings`, one of which begins every match; `complete` when the
+ * sequence is literal to its end (then each string is a whole match and may be extended by what
+ * follows the sequence).
+ */
+interface Prefixes {
+  readonly strings: readonly string[];
+  readonly complete: boolean;
 }
 
-function alternativesPrefixes(src: string): string[] | undefined {
-  const out = new Set<string>();
+/** Most variants kept while enumerating (optional characters and groups multiply them). */
+const MAX_VARIANTS = 64;
+/** Prefixes stop growing once all are this long: longer ones do not make positions rarer. */
+const ENOUGH = 6;
+
+const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
+const product = (a: readonly string[], b: readonly string[]): string[] => uniq(a.flatMap((x) => b.map((y) => x + y)));
+/** The prefixes read so far, unless one is empty (then a match can start with anything). */
+const stop = (cur: readonly string[]): Prefixes | undefined => (cur.some((x) => x === "") ? undefined : { strings: cur, complete: false });
+
+/** Prefixes of one alternative (a sequence), or undefined when one path can start with anything. */
+function sequencePrefixes(seq: string): Prefixes | undefined {
+  let cur: string[] = [""];
+  let i = 0;
+  for (;;) {
+    while (seq.startsWith("\\b", i)) i += 2;
+    if (i >= seq.length) return { strings: cur, complete: true };
+    if (cur.every((x) => x.length >= ENOUGH)) return stop(cur);
+    const c = seq[i]!;
+    if (c === "(") {
+      if (seq.startsWith("(?=", i) || seq.startsWith("(?!", i) || seq.startsWith("(?<", i)) return stop(cur);
+      const close = closingParen(seq, i);
+      if (close < 0) return undefined;
+      const inner = alternativesPrefixes(seq.slice(seq.startsWith("(?:", i) ? i + 3 : i + 1, close));
+      const q = seq[close + 1];
+      const lazy = seq[close + 2] === "?" || seq[close + 2] === "+";
+      if (q === "?" && !lazy && inner?.complete) {
+        // Optional literal group: with it or without it.
+        const next = uniq([...product(cur, inner.strings), ...cur]);
+        if (next.length > MAX_VARIANTS) return stop(cur);
+        cur = next;
+        i = close + 2;
+        continue;
+      }
+      if (q === "?" || q === "*" || (q === "{" && seq.startsWith("{0", close + 1)) || inner === undefined) return stop(cur);
+      const next = product(cur, inner.strings);
+      if (next.length > MAX_VARIANTS) return cur.length === 1 && cur[0] === "" ? stop(inner.strings.slice()) : stop(cur);
+      if (q === "+" || q === "{" || !inner.complete) return stop(next);
+      cur = next;
+      i = close + 1;
+      continue;
+    }
+    if (SPECIAL.includes(c)) return stop(cur);
+    const q = seq[i + 1];
+    if (q === "?") {
+      if (seq[i + 2] === "?" || seq[i + 2] === "+") return stop(cur);
+      const next = uniq([...cur.map((x) => x + c), ...cur]); // optional character
+      if (next.length > MAX_VARIANTS) return stop(cur);
+      cur = next;
+      i += 2;
+      continue;
+    }
+    if (q === "*" || (q === "{" && seq.startsWith("{0", i + 1))) return stop(cur);
+    if (q === "+" || q === "{") return stop(cur.map((x) => x + c));
+    cur = cur.map((x) => x + c);
+    i += 1;
+  }
+}
+
+function alternativesPrefixes(src: string): Prefixes | undefined {
+  const out: string[] = [];
+  let complete = true;
   for (const alt of splitAlternatives(src)) {
     const p = sequencePrefixes(alt);
     if (p === undefined) return undefined;
-    for (const s of p) out.add(s);
+    out.push(...p.strings);
+    complete &&= p.complete;
   }
-  return [...out];
+  let strings = uniq(out);
+  // Too many: shorter prefixes are still prefixes.
+  for (let len = ENOUGH; strings.length > MAX_VARIANTS * 4 && len >= 2; len -= 2) {
+    strings = uniq(strings.map((x) => x.slice(0, len)));
+    complete = false;
+  }
+  return strings.length > MAX_VARIANTS * 4 ? undefined : { strings, complete };
 }
 
 /**
@@ -114,9 +158,9 @@ function alternativesPrefixes(src: string): string[] | undefined {
  */
 export function startLiterals(re: RegExp): string[] | undefined {
   if (/[imsuv]/.test(re.flags)) return undefined;
-  const starts = alternativesPrefixes(re.source);
+  const starts = alternativesPrefixes(re.source)?.strings;
   // A one-character start ("a", "!") occurs everywhere: such a rule scans instead.
-  return starts === undefined || starts.some((s) => s.length < MIN_START) ? undefined : starts;
+  return starts === undefined || starts.some((s) => s.length < MIN_START) ? undefined : [...starts];
 }
 
 /** Shortest start literal worth listing. */

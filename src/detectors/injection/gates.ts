@@ -5,8 +5,8 @@
 
 export class LiteralSet {
   readonly literals: readonly string[];
-  /** ascii[node * 128 + c] = next node (complete DFA over ASCII). */
-  private readonly ascii: Int32Array;
+  /** ascii[node * 128 + c] = next node (complete DFA over ASCII; 16-bit entries while the nodes fit). */
+  private readonly ascii: Uint16Array | Int32Array;
   private readonly other: Map<number, number>[];
   private readonly fail: Int32Array;
   /** Literal indices ending at each node (own and via failure links). */
@@ -37,7 +37,7 @@ export class LiteralSet {
     });
     const n = gotoAscii.length;
     const fail = new Int32Array(n);
-    const ascii = new Int32Array(n * 128);
+    const ascii = n <= 0xffff ? new Uint16Array(n * 128) : new Int32Array(n * 128);
     const outputs: number[][] = own.map((o) => [...o]);
     // BFS: failure links, outputs, complete ASCII DFA.
     const queue: number[] = [0];

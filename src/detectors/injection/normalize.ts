@@ -48,6 +48,14 @@ function isTag(cp: number): boolean {
 function isVariationSelector(cp: number): boolean {
   return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
 }
+/** Kinds of invisible characters, and a table of them for the BMP. */
+const ZW = 1;
+const BIDI = 2;
+const TAG = 3;
+const VARIATION = 4;
+const HIDDEN = new Uint8Array(0x10000);
+for (let cp = 0; cp <= 0xffff; cp++) HIDDEN[cp] = ZERO_WIDTH.has(cp) ? ZW : isBidi(cp) ? BIDI : isVariationSelector(cp) ? VARIATION : 0;
+
 function isAsciiLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
@@ -195,20 +203,22 @@ export function normalizeForMatch(s: string): Normalized {
     }
     const cp = c0 >= 0xd800 && c0 <= 0xdbff ? (s.codePointAt(i) ?? c0) : c0;
     const w = cp > 0xffff ? 2 : 1;
-    if (ZERO_WIDTH.has(cp)) {
+    // Invisible characters: one table look-up for the BMP (most text has none).
+    const hidden = cp <= 0xffff ? HIDDEN[cp]! : isTag(cp) ? TAG : isVariationSelector(cp) ? VARIATION : 0;
+    if (hidden === ZW) {
       // ZWJ/ZWNJ around emoji and in Indic/Persian scripts is legitimate: decided when the next visible char arrives.
       pendingZw++;
       if (pendingZwAt < 0) pendingZwAt = i;
       i += w;
       continue;
     }
-    if (isBidi(cp)) {
+    if (hidden === BIDI) {
       bidi++;
       if (firstHidden < 0) firstHidden = i;
       i += w;
       continue;
     }
-    if (isTag(cp)) {
+    if (hidden === TAG) {
       // Tag sequences after a black flag (U+1F3F4) are subdivision flags, not smuggled text.
       if (prevCp !== 0x1f3f4 && cp >= 0xe0020 && cp <= 0xe007e) {
         tagText += String.fromCharCode(cp - 0xe0000);
@@ -217,7 +227,7 @@ export function normalizeForMatch(s: string): Normalized {
       i += w;
       continue;
     }
-    if (isVariationSelector(cp)) {
+    if (hidden === VARIATION) {
       i += w;
       continue;
     }
