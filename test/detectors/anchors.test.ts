@@ -8,6 +8,7 @@ import path from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { startLiterals } from "../../src/detectors/injection/anchors.ts";
+import { GATE, LiteralSet, POSITIONAL } from "../../src/detectors/injection/gates.ts";
 import { normalizeForMatch } from "../../src/detectors/injection/normalize.ts";
 import { INJECTION_RULES } from "../../src/detectors/injection/rules.ts";
 
@@ -48,4 +49,16 @@ test("every match of an anchored rule starts with one of its start literals: ran
   const glue = [" ", " ", ". ", "\n", ", ", " the ", " you ", " all ", " now ", "'", "-", ": ", "x"];
   const text = fc.array(fc.tuple(fc.constantFrom(...pieces), fc.constantFrom(...glue)), { minLength: 1, maxLength: 30 }).map((a) => a.map(([p, g]) => p + g).join(""));
   fc.assert(fc.property(text, (t) => assertMatchesStartWithLiterals(t)), { numRuns: 1500 });
+});
+
+test("literal set: gate literals are marked present, positional ones listed with their end positions (up to a budget)", () => {
+  const set = new LiteralSet(["ignore", "all", "no"], Uint8Array.from([GATE, GATE | POSITIONAL, POSITIONAL]));
+  const present = new Uint8Array(3);
+  const hits: number[] = [];
+  set.scan("no, ignore all. not all", present, hits);
+  assert.deepEqual([...present], [1, 1, 0], "a positional-only literal is not marked present");
+  assert.deepEqual(hits, [2, 1, 2, 7, 1, 13, 2, 17, 1, 22], "(literal, end index) pairs in text order, inside words too (\"no\" in \"ignore\")");
+  const few: number[] = [];
+  set.scan("no, ignore all. not all", present, few, 2);
+  assert.deepEqual(few, [2, 1, 2, 7], "listing stops at the budget");
 });

@@ -13,7 +13,7 @@ import { compileUserPattern } from "../common/regex.ts";
 import { decodePayloads, type DecodeKind } from "./decode.ts";
 import { loadShippedModel, type InjectionModel } from "./model.ts";
 import { startLiterals } from "./anchors.ts";
-import { LiteralSet } from "./gates.ts";
+import { GATE, LiteralSet, POSITIONAL } from "./gates.ts";
 import { findMisspelledOverride } from "./fuzzy.ts";
 import { findInsertedParagraph } from "./paragraph.ts";
 import { requiredLiteral } from "./prefilter.ts";
@@ -87,6 +87,9 @@ interface CompiledRule {
  */
 const ANCHOR_DENSITY = 24;
 
+/** Chunks shorter than this are scanned by every rule (see runRules). */
+const ANCHOR_MIN_CHUNK = 2048;
+
 /**
  * The rule's first match in the chunk: the regex run sticky at each candidate start in ascending
  * order when the rule has start literals and they are sparse enough, else one scan of the chunk.
@@ -137,18 +140,19 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
     };
   });
   const literals = [...litIndex.keys()];
-  const gates = new LiteralSet(literals);
-  const present = new Uint8Array(literals.length);
+  const kinds = new Uint8Array(literals.length);
+  for (const c of compiled) for (const group of c.gate) for (const li of group) kinds[li]! |= GATE;
   const litLength = Int32Array.from(literals, (s) => s.length);
-  const positional = new Uint8Array(literals.length);
   const startRulesOf: number[][] = literals.map(() => []);
   for (const c of compiled) {
     if (c.starts === undefined) continue;
     for (const li of c.starts) {
-      positional[li] = 1;
+      kinds[li]! |= POSITIONAL;
       startRulesOf[li]?.push(c.index);
     }
   }
+  const gates = new LiteralSet(literals, kinds);
+  const present = new Uint8Array(literals.length);
   // Per scan: (literal, end) pairs of start-literal occurrences, and each rule's candidate starts.
   const hits: number[] = [];
   const candidates: number[][] = compiled.map(() => []);
@@ -189,18 +193,22 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
         ce = Math.min(text.length, next + CHUNK_OVERLAP);
       }
       const chunk = cs === 0 && ce === text.length ? text : text.slice(cs, ce);
-      hits.length = 0;
-      // Start-literal occurrences are listed up to a budget: beyond it (text made of start literals)
-      // every rule scans the chunk instead.
-      const maxHits = Math.ceil(chunk.length / 4);
-      gates.scan(chunk, present, positional, hits, maxHits);
-      const anchored = hits.length < 2 * maxHits;
-      for (const c of candidates) c.length = 0;
-      for (let h = 0; anchored && h < hits.length; h += 2) {
-        const li = hits[h]!;
-        const start = hits[h + 1]! - litLength[li]! + 1;
-        for (const ri of startRulesOf[li]!) candidates[ri]!.push(start);
-      }
+      // On long chunks, start-literal occurrences are listed (up to a budget: beyond it, in text
+      // made of start literals, every rule scans the chunk) and rules run where they can start.
+      // A short chunk is scanned by each rule faster than its candidates would be sorted and tried.
+      let anchored = false;
+      if (chunk.length >= ANCHOR_MIN_CHUNK) {
+        hits.length = 0;
+        const maxHits = Math.ceil(chunk.length / 4);
+        gates.scan(chunk, present, hits, maxHits);
+        anchored = hits.length < 2 * maxHits;
+        for (const c of candidates) c.length = 0;
+        for (let h = 0; anchored && h < hits.length; h += 2) {
+          const li = hits[h]!;
+          const start = hits[h + 1]! - litLength[li]! + 1;
+          for (const ri of startRulesOf[li]!) candidates[ri]!.push(start);
+        }
+      } else gates.scan(chunk, present);
       // No destructuring in a labelled loop: OpenClaw's plugin loader (jiti) mis-parses it.
       outer: for (const rg of rules) {
         const r = rg.rule;

@@ -2,6 +2,8 @@
 // literal per rule (dozens of full scans of a long text), the normalized text is scanned once and
 // every literal present is marked. ASCII transitions use a dense table (a DFA); other characters
 // (CJK gate literals) follow failure links through a small map. Linear in the text length.
+// Literals can also be positional (rules' start literals, anchors.ts): their occurrences are listed
+// on request, and a literal that is only positional is never marked present.
 
 export class LiteralSet {
   readonly literals: readonly string[];
@@ -9,10 +11,13 @@ export class LiteralSet {
   private readonly ascii: Uint16Array | Int32Array;
   private readonly other: Map<number, number>[];
   private readonly fail: Int32Array;
-  /** Literal indices ending at each node (own and via failure links). */
+  /** Gate literal indices ending at each node (own and via failure links): marked present. */
   private readonly outputs: number[][];
+  /** Positional literal indices ending at each node: listed with their positions when asked. */
+  private readonly positions: number[][];
 
-  constructor(literals: readonly string[]) {
+  /** kinds[i]: bit 1 = gate (marked present; the default), bit 2 = positional. */
+  constructor(literals: readonly string[], kinds?: Uint8Array) {
     this.literals = literals;
     const gotoAscii: number[][] = [[]];
     const other: Map<number, number>[] = [new Map()];
@@ -72,20 +77,30 @@ export class LiteralSet {
     this.ascii = ascii;
     this.other = other;
     this.fail = fail;
-    this.outputs = outputs;
+    const kindOf = (o: number): number => kinds?.[o] ?? GATE;
+    const none: number[] = [];
+    this.outputs = outputs.map((o) => {
+      const g = o.filter((x) => (kindOf(x) & GATE) !== 0);
+      return g.length > 0 ? g : none;
+    });
+    this.positions = outputs.map((o) => {
+      const p = o.filter((x) => (kindOf(x) & POSITIONAL) !== 0);
+      return p.length > 0 ? p : none;
+    });
   }
 
   /**
-   * Marks present[i] = 1 for every literal i that occurs in text (present is cleared first). With
-   * `hits`, also lists every occurrence of the literals marked in `positional`: the pairs
-   * (literal index, index of its last character) are appended to hits in text order of their ends,
-   * at most `maxHits` of them (then listing stops; the caller treats the list as incomplete).
+   * Marks present[i] = 1 for every gate literal i that occurs in text (present is cleared first).
+   * With `hits`, also lists every occurrence of the positional literals: the pairs (literal index,
+   * index of its last character) are appended to hits in text order of their ends, at most
+   * `maxHits` of them (then listing stops; the caller treats the list as incomplete).
    */
-  scan(text: string, present: Uint8Array, positional?: Uint8Array, hits?: number[], maxHits = Number.POSITIVE_INFINITY): void {
+  scan(text: string, present: Uint8Array, hits?: number[], maxHits = Number.POSITIVE_INFINITY): void {
     const maxLength = 2 * maxHits;
     present.fill(0);
     const ascii = this.ascii;
     const outputs = this.outputs;
+    const positions = this.positions;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -102,13 +117,16 @@ export class LiteralSet {
           node = this.fail[node] ?? 0;
         }
       }
-      const out = outputs[node];
-      if (out !== undefined && out.length > 0) {
-        for (const o of out) {
-          present[o] = 1;
-          if (hits !== undefined && positional?.[o] === 1 && hits.length < maxLength) hits.push(o, i);
-        }
+      const out = outputs[node]!;
+      for (let k = 0; k < out.length; k++) present[out[k]!] = 1;
+      if (hits !== undefined) {
+        const pos = positions[node]!;
+        for (let k = 0; k < pos.length && hits.length < maxLength; k++) hits.push(pos[k]!, i);
       }
     }
   }
 }
+
+/** Literal kinds for the LiteralSet constructor. */
+export const GATE = 1;
+export const POSITIONAL = 2;
