@@ -36,6 +36,16 @@ export interface InjectionRule {
   readonly gate?: readonly (readonly string[])[];
 }
 
+/**
+ * `words` where the text just before them matches `before` (a sentence or line start, a
+ * connective), written keyword first: `(?:words)(?<=(?:before)(?:words))`. It matches the same texts
+ * as `(?:before)(?:words)` (`before` always ends at a non-letter or the text start, so the look-behind
+ * cannot settle on a shorter keyword inside a word), but the match starts at the keyword: the rule
+ * then has start literals (anchors.ts) and runs only where a keyword occurs in a long text, and on
+ * short texts the regex engine skips positions without a keyword instead of testing a class first.
+ */
+const after = (before: string, words: string): string => `(?:${words})(?<=(?:${before})(?:${words}))`;
+
 /** Bounded gap inside one sentence. */
 const G = (n: number): string => `[^.!?\\n]{0,${n}}?`;
 const r = (src: string): RegExp => new RegExp(src, "g");
@@ -358,7 +368,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.override.instruction-label",
     family: "instruction-override",
     score: 35,
-    pattern: r(`(?:\\b(?:additional|new|further|extra|real|hidden|secret|updated|revised|next|important) (?:instructions?|statement|commands?|task|orders?|directive)\\s{0,3}[:\\-]|(?:^|\\n|\\\\n)\\s{0,4}(?:instructions?|task|befehl|anweisung|aufgabe|instruccion|consigne)\\s{0,2}:\\s{0,3}\\S|\\b(?:neue|zusatzliche|weitere|nachste) (?:aufgabe|anweisung|anweisungen|instruktion|instruktionen|befehle?)\\b|\\b(?:nouvelle|nouvelles) (?:tache|instructions?|consignes?)\\b|\\b(?:nueva|nuevas) (?:tarea|instrucciones|instruccion|orden)\\b|新的?(?:任务|指令|指示))`),
+    pattern: r(`(?:\\b(?:additional|new|further|extra|real|hidden|secret|updated|revised|next|important) (?:instructions?|statement|commands?|task|orders?|directive)\\s{0,3}[:\\-]|${after("(?:^|\\n|\\\\n)\\s{0,4}", "instructions?|task|befehl|anweisung|aufgabe|instruccion|consigne")}\\s{0,2}:\\s{0,3}\\S|\\b(?:neue|zusatzliche|weitere|nachste) (?:aufgabe|anweisung|anweisungen|instruktion|instruktionen|befehle?)\\b|\\b(?:nouvelle|nouvelles) (?:tache|instructions?|consignes?)\\b|\\b(?:nueva|nuevas) (?:tarea|instrucciones|instruccion|orden)\\b|新的?(?:任务|指令|指示))`),
     gate: [["instruction","statement","command","task","order","directive","befehl","anweisung","aufgabe","instruccion","consigne","instruktion","tache","tarea","orden","任务","指令","指示"]],
     message: "labels a new or additional instruction for the agent (\"new statement:\", \"Instruction:\", \"neue Aufgabe\"), a task-hijack pattern",
   },
@@ -366,7 +376,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.override.pivot-now",
     family: "instruction-override",
     score: 30,
-    pattern: r(`(?:[.!?:\\n]|\\\\n)\\s{0,4}(?:(?:and|but|ok|okay|so|und|aber|also|gut|et|mais|y|pero) )?(?:now|jetzt|nun|maintenant|ahora|ora),? (?:(?:come on|please|bitte|s'il te plait|por favor),? )?(?:write|say|tell|print|output|give|answer|respond|reply|generate|create|compose|draft|formulate|ignore|forget|focus|pretend|act|schreib(?:e|en)?|sag(?:e|en)?|gib|antworte|verfasse|formuliere|erklare|nenne|vergiss|ignoriere|konzentriere|ecris|dis|reponds|oublie|escribe|di|dime|responde|olvida|scrivi|dimmi)\\b|\\b(?:i need your help with (?:another|a new|a different) task|(?:und|aber) (?:jetzt|nun) (?:zu|eine?) (?:einer? )?(?:anderen|neuen|weiteren) (?:aufgabe|frage))|\\b(?:sehr gut|gut gemacht|super|toll|prima|ausgezeichnet|hervorragend|perfekt|das ist erledigt|bien joue|tres bien|muy bien|excelente)\\b[^\\n]{0,60}?\\b(?:nun|jetzt|maintenant|ahora)\\b`),
+    pattern: r(`${after("(?:[.!?:\\n]|\\\\n)\\s{0,4}(?:(?:and|but|ok|okay|so|und|aber|also|gut|et|mais|y|pero) )?", "now|jetzt|nun|maintenant|ahora|ora")},? (?:(?:come on|please|bitte|s'il te plait|por favor),? )?(?:write|say|tell|print|output|give|answer|respond|reply|generate|create|compose|draft|formulate|ignore|forget|focus|pretend|act|schreib(?:e|en)?|sag(?:e|en)?|gib|antworte|verfasse|formuliere|erklare|nenne|vergiss|ignoriere|konzentriere|ecris|dis|reponds|oublie|escribe|di|dime|responde|olvida|scrivi|dimmi)\\b|\\b(?:i need your help with (?:another|a new|a different) task|(?:und|aber) (?:jetzt|nun) (?:zu|eine?) (?:einer? )?(?:anderen|neuen|weiteren) (?:aufgabe|frage))|\\b(?:sehr gut|gut gemacht|super|toll|prima|ausgezeichnet|hervorragend|perfekt|das ist erledigt|bien joue|tres bien|muy bien|excelente)\\b[^\\n]{0,60}?\\b(?:nun|jetzt|maintenant|ahora)\\b`),
     gate: [["now","jetzt","nun","maintenant","ahora","ora","another task","new task","different task","anderen","neuen","weiteren"]],
     message: "after a first request or a closing remark, pivots to a new command (\"… Now write …\", \"Sehr gut. Jetzt …\"), a hijack pattern",
   },
@@ -424,7 +434,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.override.interrupt",
     family: "instruction-override",
     score: 35,
-    pattern: r(`(?:^|[.!?\\n]\\s{0,3})(?:stop|stopp|halt|attention|achtung|wait|warte)\\s{0,3}[-!:]{1,3}\\s{0,3}(?:stop|stopp|halt|attention|achtung|write|say|print|output|schreib(?:e|en)?|sag(?:e|en)?|ich (?:benotige|brauche)|i need)\\b`),
+    pattern: r(`${after("^|[.!?\\n]\\s{0,3}", "stop|stopp|halt|attention|achtung|wait|warte")}\\s{0,3}[-!:]{1,3}\\s{0,3}(?:stop|stopp|halt|attention|achtung|write|say|print|output|schreib(?:e|en)?|sag(?:e|en)?|ich (?:benotige|brauche)|i need)\\b`),
     gate: [["stop","halt","attention","achtung","wait","warte"]],
     message: "breaks off the conversation with an interrupt (\"STOP - write: …\", \"ACHTUNG - STOPP - …\") to slip in a new command",
   },
@@ -432,7 +442,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.override.dictated-claim",
     family: "instruction-override",
     score: 35,
-    pattern: r(`(?:^|[.!?:\\n]\\s{0,4})(?:please |now |just )?(?:say|state|claim|declare|announce|proclaim|sag(?:e)?|behaupte)(?: that| dass)? [^.!?\\n]{1,60}?\\b(?:is|are|was|were|ist|sind)\\b (?:the |der |die |das )?(?:best|worst|greatest|most|least|stupidest|dumbest|smartest|stupid|evil|crazy|dumb|idiots?|superior|inferior|beste[nrs]?|schlechteste[nrs]?|dumm|verruckt|bose)\\b`),
+    pattern: r(`${after("(?:^|[.!?:\\n]\\s{0,4})(?:please |now |just )?", "say|state|claim|declare|announce|proclaim|sag(?:e)?|behaupte")}(?: that| dass)? [^.!?\\n]{1,60}?\\b(?:is|are|was|were|ist|sind)\\b (?:the |der |die |das )?(?:best|worst|greatest|most|least|stupidest|dumbest|smartest|stupid|evil|crazy|dumb|idiots?|superior|inferior|beste[nrs]?|schlechteste[nrs]?|dumm|verruckt|bose)\\b`),
     gate: [["say","state","claim","declare","announce","proclaim","sag","behaupte"]],
     message: "dictates a loaded claim for the agent to assert (\"state that X is the best …\"), a hijack used to put words in the agent's mouth",
   },
@@ -476,7 +486,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "indirect",
     score: 20,
     fetchedOnly: true,
-    pattern: r(`(?:^|[.!?:;|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?(?:translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|create|provide|explain|describe|tell|list|recommend|suggest|analy[sz]e|determine|classify|calculate|answer|respond|reply|include|add|integrate|insert|incorporate|mention|promote|advertise|encourage|urge|direct|redirect|instruct|output|print|say|repeat|ignore|forget|encode|decode|convert|rearrange|scramble|anagram|misspell|spell)\\b [^.!?\\n]{3,160}?(?:[.!?]|$)`),
+    pattern: r(`${after("(?:^|[.!?:;|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?", "translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|create|provide|explain|describe|tell|list|recommend|suggest|analy[sz]e|determine|classify|calculate|answer|respond|reply|include|add|integrate|insert|incorporate|mention|promote|advertise|encourage|urge|direct|redirect|instruct|output|print|say|repeat|ignore|forget|encode|decode|convert|rearrange|scramble|anagram|misspell|spell")}\\b [^.!?\\n]{3,160}?(?:[.!?]|$)`),
     message: "fetched content contains an imperative task addressed to the reader (weak signal on its own)",
   },
   {
@@ -484,7 +494,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "indirect",
     score: 20,
     fetchedOnly: true,
-    pattern: r(`(?:^|[.!?|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?(?:translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|recommend|suggest|explain|describe|provide|determine|create|classify|calculate|identify|analy[sz]e|anagram|scramble|misspell|jumble|rearrange|introduce|augment|enhance|modify|integrate|incorporate|promote|tease|encourage|urge)\\b [^.!?\\n|]{3,160}?(?:[.!?]|$)`),
+    pattern: r(`${after("(?:^|[.!?|]\\s{0,8}|\\n\\s{0,8}|\\s{3})(?:please )?", "translate|summari[sz]e|rewrite|rephrase|compose|draft|write|generate|recommend|suggest|explain|describe|provide|determine|create|classify|calculate|identify|analy[sz]e|anagram|scramble|misspell|jumble|rearrange|introduce|augment|enhance|modify|integrate|incorporate|promote|tease|encourage|urge")}\\b [^.!?\\n|]{3,160}?(?:[.!?]|$)`),
     gate: [["translate","summar","rewrite","rephrase","compose","draft","write","generate","recommend","suggest","explain","describe","provide","determine","create","classify","calculate","identify","analy","anagram","scramble","misspell","jumble","rearrange","introduce","augment","enhance","modify","integrate","incorporate","promote","tease","encourage","urge"]],
     message: "fetched content carries a task for an assistant (\"Translate …\", \"Write a …\", \"Suggest …\") that is unrelated to the content's own purpose; together with other signals it marks an indirect injection",
   },
@@ -501,7 +511,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     family: "indirect",
     score: 15,
     fetchedOnly: true,
-    pattern: r(`(?:[.!?|]\\s{0,8}|\\n\\s{0,8})(?:what (?:is|are|was|were)(?: the)?|who (?:is|was|wrote|invented|discovered)|how (?:do|does|can|did) (?:i|you|we)|how (?:has|have)|can you (?:show|tell|give|explain|help|recommend|suggest)|could you (?:show|tell|give|explain|help|recommend|suggest))\\b[^.!?\\n|]{3,140}?\\?`),
+    pattern: r(`${after("[.!?|]\\s{0,8}|\\n\\s{0,8}", "what (?:is|are|was|were)(?: the)?|who (?:is|was|wrote|invented|discovered)|how (?:do|does|can|did) (?:i|you|we)|how (?:has|have)|can you (?:show|tell|give|explain|help|recommend|suggest)|could you (?:show|tell|give|explain|help|recommend|suggest)")}\\b[^.!?\\n|]{3,140}?\\?`),
     gate: [["what ","who ","how ","can you","could you"]],
     message: "fetched content contains a general question addressed to the reader, unrelated to the content around it; weak on its own",
   },
