@@ -62,3 +62,27 @@ test("literal set: gate literals are marked present, positional ones listed with
   set.scan("no, ignore all. not all", present, few, 2);
   assert.deepEqual(few, [2, 1, 2, 7], "listing stops at the budget");
 });
+
+test("literal set: presence and positions equal a naive search (property, ASCII and other scripts)", () => {
+  const unit = fc.constantFrom("a", "b", "n", "o", " ", "忽", "略", "之", "é", "\u{1F600}");
+  const word = fc.array(unit, { minLength: 1, maxLength: 4 }).map((a) => a.join(""));
+  fc.assert(
+    fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 12 }), fc.array(unit, { maxLength: 60 }).map((a) => a.join("")), fc.array(fc.constantFrom(GATE, POSITIONAL, GATE | POSITIONAL), { minLength: 12, maxLength: 12 }), (lits, text, kindList) => {
+      const kinds = Uint8Array.from(lits.map((_, i) => kindList[i]!));
+      const set = new LiteralSet(lits, kinds);
+      const present = new Uint8Array(lits.length);
+      const hits: number[] = [];
+      set.scan(text, present, hits);
+      const want: number[] = [];
+      for (let end = 0; end < text.length; end++) {
+        lits.forEach((l, i) => {
+          if ((kinds[i]! & POSITIONAL) !== 0 && end - l.length + 1 >= 0 && text.startsWith(l, end - l.length + 1)) want.push(i, end);
+        });
+      }
+      const pairs = (xs: number[]): string[] => Array.from({ length: xs.length / 2 }, (_, k) => `${xs[2 * k + 1]}:${xs[2 * k]}`).sort();
+      assert.deepEqual(pairs(hits), pairs(want));
+      assert.deepEqual([...present], lits.map((l, i) => ((kinds[i]! & GATE) !== 0 && text.includes(l) ? 1 : 0)));
+    }),
+    { numRuns: 2000 },
+  );
+});

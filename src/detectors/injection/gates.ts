@@ -9,84 +9,105 @@ export class LiteralSet {
   readonly literals: readonly string[];
   /** ascii[node * 128 + c] = next node (complete DFA over ASCII; 16-bit entries while the nodes fit). */
   private readonly ascii: Uint16Array | Int32Array;
-  private readonly other: Map<number, number>[];
+  /** Goto edges on other code units, keyed node * 0x10000 + code unit (one Map: few such edges). */
+  private readonly other: Map<number, number>;
   private readonly fail: Int32Array;
   /** Gate literal indices ending at each node (own and via failure links): marked present. */
-  private readonly outputs: number[][];
+  private readonly outputs: readonly (readonly number[])[];
   /** Positional literal indices ending at each node: listed with their positions when asked. */
-  private readonly positions: number[][];
+  private readonly positions: readonly (readonly number[])[];
 
   /** kinds[i]: bit 1 = gate (marked present; the default), bit 2 = positional. */
   constructor(literals: readonly string[], kinds?: Uint8Array) {
     this.literals = literals;
-    const gotoAscii: number[][] = [[]];
-    const other: Map<number, number>[] = [new Map()];
-    const own: number[][] = [[]];
-    const child = (node: number, c: number): number | undefined => (c < 128 ? gotoAscii[node]?.[c] : other[node]?.get(c));
+    // The trie, built in flat structures (a table per node or a Map per node costs megabytes of
+    // short-lived heap for a thousand literals): ASCII edges in a table sized for one node per
+    // literal character, other code units in one Map, outputs only where a literal ends.
+    let bound = 1;
+    for (const lit of literals) bound += lit.length;
+    const trie = new Int32Array(bound * 128); // 0 = no edge (the root is nobody's child)
+    const other = new Map<number, number>();
+    const otherKids = new Map<number, number[]>();
+    const own = new Map<number, number[]>();
+    let n = 1;
     literals.forEach((lit, li) => {
       let node = 0;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        let next = child(node, c);
-        if (next === undefined) {
-          next = gotoAscii.length;
-          gotoAscii.push([]);
-          other.push(new Map());
-          own.push([]);
-          if (c < 128) (gotoAscii[node] ?? [])[c] = next;
-          else other[node]?.set(c, next);
+        let next = c < 128 ? trie[node * 128 + c]! : (other.get(node * 0x10000 + c) ?? 0);
+        if (next === 0) {
+          next = n++;
+          if (c < 128) trie[node * 128 + c] = next;
+          else {
+            other.set(node * 0x10000 + c, next);
+            const kids = otherKids.get(node);
+            if (kids === undefined) otherKids.set(node, [c]);
+            else kids.push(c);
+          }
         }
         node = next;
       }
-      own[node]?.push(li);
+      const o = own.get(node);
+      if (o === undefined) own.set(node, [li]);
+      else o.push(li);
     });
-    const n = gotoAscii.length;
     const fail = new Int32Array(n);
     const ascii = n <= 0xffff ? new Uint16Array(n * 128) : new Int32Array(n * 128);
-    const outputs: number[][] = own.map((o) => [...o]);
+    const none: readonly number[] = [];
+    const outputs: (readonly number[])[] = new Array<readonly number[]>(n).fill(none);
     // BFS: failure links, outputs, complete ASCII DFA.
-    const queue: number[] = [0];
-    for (let q = 0; q < queue.length; q++) {
-      const u = queue[q] ?? 0;
-      const fu = fail[u] ?? 0;
+    const queue = new Int32Array(n);
+    let tail = 1;
+    for (let q = 0; q < tail; q++) {
+      const u = queue[q]!;
+      const fu = fail[u]!;
       for (let c = 0; c < 128; c++) {
-        const v = gotoAscii[u]?.[c];
-        if (v !== undefined) {
-          fail[v] = u === 0 ? 0 : (ascii[fu * 128 + c] ?? 0);
+        const v = trie[u * 128 + c]!;
+        if (v !== 0) {
+          fail[v] = u === 0 ? 0 : ascii[fu * 128 + c]!;
           ascii[u * 128 + c] = v;
-          queue.push(v);
+          queue[tail++] = v;
         } else {
-          ascii[u * 128 + c] = u === 0 ? 0 : (ascii[fu * 128 + c] ?? 0);
+          ascii[u * 128 + c] = u === 0 ? 0 : ascii[fu * 128 + c]!;
         }
       }
-      for (const [c, v] of other[u] ?? []) {
+      for (const c of otherKids.get(u) ?? none) {
+        const v = other.get(u * 0x10000 + c)!;
         let f = fu;
         let t: number | undefined;
         if (u !== 0) {
           for (;;) {
-            t = other[f]?.get(c);
+            t = other.get(f * 0x10000 + c);
             if (t !== undefined || f === 0) break;
-            f = fail[f] ?? 0;
+            f = fail[f]!;
           }
         }
         fail[v] = u === 0 || t === undefined || t === v ? 0 : t;
-        queue.push(v);
+        queue[tail++] = v;
       }
-      if (u !== 0) for (const o of outputs[fail[u] ?? 0] ?? []) outputs[u]?.push(o);
+      const mine = own.get(u) ?? none;
+      const inherited = u === 0 ? none : outputs[fu]!;
+      if (mine.length > 0 || inherited.length > 0) outputs[u] = inherited.length === 0 ? mine : mine.length === 0 ? inherited : [...mine, ...inherited];
     }
     this.ascii = ascii;
     this.other = other;
     this.fail = fail;
     const kindOf = (o: number): number => kinds?.[o] ?? GATE;
-    const none: number[] = [];
-    this.outputs = outputs.map((o) => {
-      const g = o.filter((x) => (kindOf(x) & GATE) !== 0);
-      return g.length > 0 ? g : none;
-    });
-    this.positions = outputs.map((o) => {
-      const p = o.filter((x) => (kindOf(x) & POSITIONAL) !== 0);
-      return p.length > 0 ? p : none;
-    });
+    const split = (bit: number): (readonly number[])[] => {
+      const memo = new Map<readonly number[], readonly number[]>(); // nodes share inherited lists
+      return outputs.map((o) => {
+        if (o.length === 0) return none;
+        let r = memo.get(o);
+        if (r === undefined) {
+          const f = o.filter((x) => (kindOf(x) & bit) !== 0);
+          r = f.length > 0 ? f : none;
+          memo.set(o, r);
+        }
+        return r;
+      });
+    };
+    this.outputs = split(GATE);
+    this.positions = split(POSITIONAL);
   }
 
   /**
@@ -108,7 +129,7 @@ export class LiteralSet {
         node = ascii[node * 128 + c] ?? 0;
       } else {
         for (;;) {
-          const t = this.other[node]?.get(c);
+          const t = this.other.get(node * 0x10000 + c);
           if (t !== undefined) {
             node = t;
             break;

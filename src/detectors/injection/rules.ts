@@ -39,8 +39,9 @@ export interface InjectionRule {
 /**
  * `words` where the text just before them matches `before` (a sentence or line start, a
  * connective), written keyword first: `(?:words)(?<=(?:before)(?:words))`. It matches the same texts
- * as `(?:before)(?:words)` (`before` always ends at a non-letter or the text start, so the look-behind
- * cannot settle on a shorter keyword inside a word), but the match starts at the keyword: the rule
+ * as `(?:before)(?:words)` unless the look-behind could pair `before` with a shorter keyword that ends
+ * the one matched forward; every `before` here ends at a non-letter, the text start or an escaped
+ * `\n`, none of which occurs inside a keyword, so it cannot. The match starts at the keyword: the rule
  * then has start literals (anchors.ts) and runs only where a keyword occurs in a long text, and on
  * short texts the regex engine skips positions without a keyword instead of testing a class first.
  */
