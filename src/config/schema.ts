@@ -80,7 +80,7 @@ export const securitySection: SectionSpec = {
   protect_paths: rust(f.paths([], "Extra files, folders or globs for the host-integrity baseline (the defaults in [integrity] are always included).")),
   allowed_command_prefixes: rust({ ...f.strList(["git ", "ls", "cat ", "rg "], "Allow-list of command prefixes, checked against every command of a parsed command line (trailing spaces matter)."), env: ["ALLOWED_COMMAND_PREFIXES"] }),
   blocked_command_patterns: rust({ type: { t: "regex[]" }, default: DEFAULT_BLOCKED_COMMAND_PATTERNS, doc: "Extra deny regexes for commands (RE2 syntax, linear time; `(?i)` allowed).", origin: "rust" }),
-  prompt_injection_patterns: rust({ type: { t: "regex[]" }, default: DEFAULT_PROMPT_INJECTION_PATTERNS, doc: "Extra injection regexes for text (RE2 syntax).", origin: "rust" }),
+  prompt_injection_patterns: rust({ type: { t: "regex[]" }, default: DEFAULT_PROMPT_INJECTION_PATTERNS, doc: "Extra injection regexes for text (RE2 syntax, linear time; `(?i)` allowed; see Prompt-injection detector, step 5).", origin: "rust" }),
   tool_policies: rust({ type: { t: "map<action>" }, default: { gateway: "review", nodes: "review" }, doc: "Per-tool floor: the action is raised to at least this (allow has no effect).", origin: "rust" }),
   tool_risk_bonus: rust({ type: { t: "map<int>", min: 0, max: 100 }, default: { exec: 20, bash: 20, process: 10, apply_patch: 12, browser: 8, gateway: 20, nodes: 20 }, doc: "Risk points added when the tool is used.", origin: "rust" }),
   channel_risk_bonus: rust({ type: { t: "map<int>", min: 0, max: 100 }, default: { discord: 10, slack: 8, telegram: 6, whatsapp: 6, webchat: 8 }, doc: "Risk points added for actions from the channel.", origin: "rust" }),
