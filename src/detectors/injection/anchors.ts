@@ -6,12 +6,14 @@
 // at that position returns the same match (the same engine from the same position), so results do
 // not change; only the positions that cannot start a match are skipped.
 //
-// The extraction reads the rule's source: top-level alternatives, each a sequence that may begin
-// with `\b` and then either literal characters (the prefix up to the first non-literal; a character
-// made optional by `?`, `*` or `{0,` is dropped) or a non-capturing group that is not optional (its
-// own alternatives' prefixes; when the group is optional, `?` or `*`, those of what follows it too).
-// Anything else (a class, an anchor, an escape, a lookaround) gives up: the rule then scans as
-// before, as it does when a start literal is a single character.
+// The extraction reads the rule's source: its top-level alternatives, each a sequence read from the
+// left (`\b` skipped) while it is literal. Literal characters extend every prefix; an optional
+// character (`x?`) or an optional literal group (`(?:please )?`) doubles the prefixes (with and
+// without it); a mandatory group contributes its own alternatives' prefixes and, when all of them
+// are whole literals, lets the reading continue after it; the reading stops at anything else (a
+// class, an escape, an anchor, a look-around, `*`, `{0,`), at 6 characters, or at 64 variants (then
+// the shorter prefixes read so far are kept). A rule one of whose paths can start with anything, or
+// with a single character, gets none and scans as before.
 
 const SPECIAL = "\\.+*?()|[]{}^$";
 
