@@ -62,6 +62,11 @@ test("paste, webhook, tunnel services", () => {
   assert.ok(ids("https://pastebin.com/raw/abcd1234").includes("url.paste-host"));
   assert.ok(ids("https://transfer.sh/get/x/run").includes("url.paste-host"));
   for (const u of ["https://webhook.site/x", "https://pastebin.com/raw/abcd1234", "https://x.ngrok.io/"]) assert.ok(score(u) >= 35, u);
+  // Listed domains match themselves and their subdomains, on a label boundary only.
+  assert.ok(ids("https://a.b.ngrok.io/").includes("url.tunnel-host"));
+  assert.ok(!ids("https://notngrok.io/").includes("url.tunnel-host"));
+  assert.ok(!ids("https://ngrok.io.example.net/").includes("url.tunnel-host"));
+  assert.ok(!ids("https://xpastebin.com/raw/abcd1234").includes("url.paste-host"));
 });
 
 test("brands, keywords, typosquats, embedded domains", () => {

@@ -93,6 +93,15 @@ export function parseUrl(input: string): ParsedUrl | undefined {
   return { url, rawHost, host, unicodeHost };
 }
 
+/**
+ * Whether `host` is a subdomain of `domain` ("a.b.example.com" of "example.com"), without building
+ * "." + domain for each of the hundreds of listed domains a URL is checked against.
+ */
+function isSubdomainOf(host: string, domain: string): boolean {
+  const dot = host.length - domain.length - 1;
+  return dot >= 0 && host.charCodeAt(dot) === 0x2e && host.endsWith(domain);
+}
+
 /** Runs every heuristic on one URL string. Pure. */
 export function analyzeUrl(input: string): UrlHit[] {
   const hits: UrlHit[] = [];
@@ -178,10 +187,10 @@ export function analyzeUrl(input: string): UrlHit[] {
   }
 
   // Known services.
-  const hostMatch = (list: readonly string[]): string | undefined => list.find((d) => host === d || host.endsWith(`.${d}`));
+  const hostMatch = (list: readonly string[]): string | undefined => list.find((d) => host === d || isSubdomainOf(host, d));
   /** Platforms: only a customer's subdomain counts, not the platform's own site. */
-  const platformMatch = (list: readonly string[]): string | undefined => list.find((d) => host.endsWith(`.${d}`) && !/^(?:www|docs|help|support|blog|status|api|app|dashboard)\./.test(host.slice(0, -d.length)));
-  const exfil = hostMatch(EXFIL_HOSTS) ?? EXFIL_PATHS.find(([h, pre]) => (host === h || host.endsWith(`.${h}`)) && url.pathname.toLowerCase().startsWith(pre))?.[0];
+  const platformMatch = (list: readonly string[]): string | undefined => list.find((d) => isSubdomainOf(host, d) && !/^(?:www|docs|help|support|blog|status|api|app|dashboard)\./.test(host.slice(0, -d.length)));
+  const exfil = hostMatch(EXFIL_HOSTS) ?? EXFIL_PATHS.find(([h, pre]) => (host === h || isSubdomainOf(host, h)) && url.pathname.toLowerCase().startsWith(pre))?.[0];
   if (exfil !== undefined) add(URL_RULES.exfilHost, exfil);
   const tunnel = hostMatch(TUNNEL_HOSTS);
   if (tunnel !== undefined) add(URL_RULES.tunnelHost, tunnel);
