@@ -17,20 +17,25 @@
 
 const SPECIAL = "\\.+*?()|[]{}^$";
 
+/** When src[i] begins an escape or a class, the index of its last character; else i. */
+function skipEscapeOrClass(src: string, i: number): number {
+  if (src[i] === "\\") return i + 1;
+  if (src[i] !== "[") return i;
+  let j = i + 1;
+  for (; j < src.length && src[j] !== "]"; j++) if (src[j] === "\\") j++; // an escaped ] does not close it
+  return j;
+}
+
 /** Index of the `)` closing the group opened at `open`, or -1. Skips escapes and classes. */
 function closingParen(src: string, open: number): number {
   let depth = 0;
   for (let i = open; i < src.length; i++) {
+    const j = skipEscapeOrClass(src, i);
+    if (j !== i) {
+      i = j;
+      continue;
+    }
     const c = src[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (c === "[") {
-      // A class: skip to its end (an escaped ] does not close it).
-      for (i++; i < src.length && src[i] !== "]"; i++) if (src[i] === "\\") i++;
-      continue;
-    }
     if (c === "(") depth++;
     else if (c === ")") {
       depth--;
@@ -46,15 +51,12 @@ function splitAlternatives(src: string): string[] {
   let depth = 0;
   let start = 0;
   for (let i = 0; i < src.length; i++) {
+    const j = skipEscapeOrClass(src, i);
+    if (j !== i) {
+      i = j;
+      continue;
+    }
     const c = src[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (c === "[") {
-      for (i++; i < src.length && src[i] !== "]"; i++) if (src[i] === "\\") i++;
-      continue;
-    }
     if (c === "(") depth++;
     else if (c === ")") depth--;
     else if (c === "|" && depth === 0) {
@@ -80,6 +82,8 @@ interface Prefixes {
 const MAX_VARIANTS = 64;
 /** Prefixes stop growing once all are this long: longer ones do not make positions rarer. */
 const ENOUGH = 6;
+/** Shortest start literal worth listing. */
+const MIN_START = 2;
 
 const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
 const product = (a: readonly string[], b: readonly string[]): string[] => uniq(a.flatMap((x) => b.map((y) => x + y)));
@@ -164,6 +168,3 @@ export function startLiterals(re: RegExp): string[] | undefined {
   // A one-character start ("a", "!") occurs everywhere: such a rule scans instead.
   return starts === undefined || starts.some((s) => s.length < MIN_START) ? undefined : [...starts];
 }
-
-/** Shortest start literal worth listing. */
-const MIN_START = 2;

@@ -7,13 +7,12 @@ const VERBS = ["ignore", "ignoring", "forget", "disregard", "ignoriere", "ignori
 const EXACT = new Set([...VERBS, "ignored", "ignores", "forgets", "forgot", "forgotten", "disregards", "disregarded"]);
 
 /** First letters of the verbs: a typo keeps the first letter (isMisspelledOverrideVerb), so OBJECT only tries words starting with one. */
-const FIRST_LETTERS = new Set(VERBS.map((v) => v[0]));
-if ([...FIRST_LETTERS].sort().join("") !== "dfiov") throw new Error("fuzzy.ts: update OBJECT's first-letter class to the verbs' first letters");
+const FIRST_LETTERS = [...new Set(VERBS.map((v) => v[0]))].join("");
 
 /** Words that are close to a verb above but are ordinary words (never treated as a typo). */
 const REAL_WORDS = new Set(["before", "forge", "forged", "forgets", "ignorant", "florist", "regard", "regards", "target", "vergessen", "vergisst", "gnore", "ignition", "forest", "forgive", "forgery", "for get", "dismiss", "regarding", "budget", "foreign", "figure"]);
 
-const OBJECT = /\b([dfiov][a-z]{3,10}) (?:about |all of |all |everything |mal |einfach |bitte )?(?:what (?:i|we|you) (?:said|told you|wrote|asked|typed)|everything (?:i |we |you )?(?:said|told|wrote|before|above|so far)|(?:the |your |all |my )?(?:previous|prior|above|earlier|preceding|former|last) (?:instructions?|prompts?|text|rules|commands|messages?|sentences?|words|tasks?)|(?:alles|was ich (?:gesagt|geschrieben)))\b/g;
+const OBJECT = new RegExp(/\b([FIRST][a-z]{3,10}) (?:about |all of |all |everything |mal |einfach |bitte )?(?:what (?:i|we|you) (?:said|told you|wrote|asked|typed)|everything (?:i |we |you )?(?:said|told|wrote|before|above|so far)|(?:the |your |all |my )?(?:previous|prior|above|earlier|preceding|former|last) (?:instructions?|prompts?|text|rules|commands|messages?|sentences?|words|tasks?)|(?:alles|was ich (?:gesagt|geschrieben)))\b/.source.replace("FIRST", FIRST_LETTERS), "g");
 const OBJECT_GATE = ["said", "told", "wrote", "asked", "typed", "everything", "previous", "prior", "above", "earlier", "preceding", "former", "last", "alles", "gesagt", "geschrieben"];
 
 /** Damerau-Levenshtein (optimal string alignment) distance, stopping early above max. */
