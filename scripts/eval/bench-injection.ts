@@ -8,8 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createEngine, loadConfig, parseAction } from "../../src/index.ts";
-import { startLiterals } from "../../src/detectors/injection/anchors.ts";
-import { INJECTION_RULES } from "../../src/detectors/injection/rules.ts";
+import { ruleLiteralSoup } from "../../bench/engine/rule-literal-soup.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "cs-bench-"));
 const engine = await createEngine(loadConfig({ cwd: dir, env: {} }));
@@ -28,19 +27,6 @@ const short = [
 
 const MB = 1 << 20;
 const fill = (unit: string): string => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
-// Every rule's gate and start literals in a pseudo-random order: every prefilter passes everywhere.
-const ruleLiterals = [...new Set(INJECTION_RULES.flatMap((r) => [...(r.gate ?? []).flat(), ...(startLiterals(r.pattern) ?? [])]))];
-let seed = 7;
-const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-const soup = (sep: () => string): string => {
-  const parts: string[] = [];
-  for (let n = 0; n < MB; ) {
-    const p = ruleLiterals[Math.floor(rnd() * ruleLiterals.length)]! + sep();
-    parts.push(p);
-    n += p.length;
-  }
-  return parts.join("").slice(0, MB);
-};
 const adversarial: Record<string, string> = {
   "near-matches": fill("ignore all previous ignore the prior you are now "),
   "invisible+homoglyph": fill("i\u200bg\u200bn\u200bо\u200br\u200bе " + "ａｌｌ "),
@@ -51,9 +37,9 @@ const adversarial: Record<string, string> = {
   "base64-ish runs": fill("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" + "= "),
   "leet+spacing": fill("1gn0r3 4ll p r e v i o u s " + "x "),
   "markdown+tags": fill("![a](http://x/?q=" + "a".repeat(40) + ") <|im_start|> [SYSTEM] "),
-  "rule-literal soup, spaces": soup(() => " "),
-  "rule-literal soup, lines": soup(() => "\n"),
-  "rule-literal soup, sentences": soup(() => ". "),
+  "rule-literal soup, spaces": ruleLiteralSoup(MB, () => " "),
+  "rule-literal soup, lines": ruleLiteralSoup(MB, () => "\n"),
+  "rule-literal soup, sentences": ruleLiteralSoup(MB, () => ". "),
 };
 // Diverse prose: the corpora's benign user prompts (WildGuard) run together, when the corpora are there.
 const wildguard = path.resolve(import.meta.dirname, "../../../shared/corpora/prompts/piguard_wildguard.jsonl");
