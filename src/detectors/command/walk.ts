@@ -230,9 +230,20 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
       do {
         const field = c.currentFieldName;
         if (field === "body") {
+          const isPipeline = c.nodeType === "pipeline";
           visit(ctx, c, level + 1, upstream);
-          // The statement's command is the first top-level command produced by the body.
+          // The statement's command is the first top-level command produced by the body; for a
+          // pipeline (`a | b > f`) bash applies the redirect to the last stage.
           body = res.cmds[before];
+          if (isPipeline) {
+            for (let i = res.cmds.length - 1; i > before; i--) {
+              const x = res.cmds[i]!;
+              if (x.depth === ctx.depth && x.origin === ctx.origin) {
+                body = x;
+                break;
+              }
+            }
+          }
         } else if (c.nodeType === "heredoc_redirect") {
           // heredoc_redirect may contain the rest of the pipeline (`cat <<EOF | sh`): read the
           // body first so the piped commands see it.
@@ -261,7 +272,27 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
         body.redirects.push(...pendingRedirects);
         droppedPayload(body);
         if (heredoc !== undefined) feedStdin(ctx, body, heredoc, "heredoc");
+      } else if (res.cmds.length === before && pendingRedirects.some((r) => r.target !== "")) {
+        // `> ~/.ssh/authorized_keys`: a redirect with no command still opens (and truncates) the
+        // file; it is the `:` builtin's `: > file`, so it is recorded as that.
+        addCommand(ctx, [":"], [], pendingRedirects, undefined, upstream, c.startIndex, c.endIndex);
       }
+      return;
+    }
+    case "unset_command":
+    case "declaration_command": {
+      // `unset HISTFILE`, `export HISTSIZE=0`, `declare -x PATH=/tmp:$PATH`: recorded as commands,
+      // as the fast path (plain words) does, so the rules see the same thing either way.
+      const words: string[] = [];
+      const start = c.startIndex;
+      const end = c.endIndex;
+      if (c.gotoFirstChild()) {
+        do if (words.length < 64) words.push(unquote(nodeText(ctx, c), res.vars));
+        while (c.gotoNextSibling());
+        c.gotoParent();
+      }
+      visitChildren(ctx, c, level, upstream);
+      addCommand(ctx, words, [], [], undefined, upstream, start, end);
       return;
     }
     case "variable_assignment": {
@@ -511,7 +542,8 @@ function nested(ctx: Ctx, cmd: Cmd, span: readonly [number, number], origin: Cmd
 function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
   const { name, args } = cmd;
   if (name === "pwsh" || name === "powershell") {
-    cmd.code = args.join(" ");
+    const encoded = encodedPowerShell(args);
+    cmd.code = encoded === undefined ? args.join(" ") : `${args.join(" ")}\n${encoded}`;
     return;
   }
   if (SHELLS.has(name) || name === "su") {
@@ -553,6 +585,19 @@ function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
       }
     }
   }
+}
+
+/** The script of `powershell -EncodedCommand <base64 of UTF-16LE>` (any prefix of the flag), decoded. */
+export function encodedPowerShell(args: readonly string[]): string | undefined {
+  for (let k = 0; k + 1 < args.length; k++) {
+    if (!/^[-/](?:e|ec|en|enc\w{0,11})$/i.test(args[k]!) || !/^(?:-|\/)e(?:n(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?|c)?$/i.test(args[k]!)) continue;
+    const b64 = args[k + 1]!;
+    if (!/^[A-Za-z0-9+/=]{8,}$/.test(b64) || b64.length > 64 * 1024) return undefined;
+    const text = Buffer.from(b64, "base64").toString("utf16le");
+    // Not UTF-16 text (a wrong guess): keep nothing rather than noise.
+    return /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text) && !/[\u0100-\uffff]{4}/.test(text) ? text : undefined;
+  }
+  return undefined;
 }
 
 /** Feeds text on stdin (heredoc/here-string/echo pipe) to a command: shells parse it, interpreters keep it as code. */
@@ -660,7 +705,36 @@ export function shellStringsInCode(code: string): string[] {
     const s = m[1] ?? m[2] ?? m[3] ?? m[4];
     if (s !== undefined && s.trim() !== "") out.push(s);
   }
+  // argv lists: subprocess.run(['rm', '-rf', path]), spawn('rm', ['-rf', dir]), execvp("sh", ["sh", "-c", …]).
+  ARGV_CALL_RE.lastIndex = 0;
+  for (let m = ARGV_CALL_RE.exec(code); m !== null && out.length < 8; m = ARGV_CALL_RE.exec(code)) {
+    const argv = [...(m[1] !== undefined ? [m[1]] : []), ...argvElements(m[2]!)];
+    // execvp("sh", ["sh", …]) names the program twice.
+    if (m[1] !== undefined && argv[1] !== undefined && baseName(argv[1]) === baseName(m[1])) argv.splice(0, 1);
+    if (argv.length >= 2) out.push(argv.map(shellWord).join(" "));
+  }
   return out;
+}
+
+const ARGV_CALL_RE = /\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|exec[lv]p?e?|Command)\s*\(\s*(?:["']([^"'\n]{1,200})["']\s*,\s*)?\[([^\]\n]{1,2000})\]/g;
+/** A non-literal element that evaluates to the user's home folder. */
+const HOME_EXPR = /expanduser\(\s*["']~|homedir\(\)|Path\.home\(\)|ENV\[["']HOME|\$ENV\{HOME\}|getenv\(\s*["']HOME|environ\[["']HOME|environ\.get\(\s*["']HOME/;
+
+/** The elements of a list literal: string literals as written, anything else as `~` (home) or a placeholder. */
+function argvElements(list: string): string[] {
+  const out: string[] = [];
+  for (const part of list.split(",").slice(0, 64)) {
+    const p = part.trim();
+    if (p === "") continue;
+    const lit = /^(["'`])(.*)\1$/.exec(p);
+    out.push(lit ? lit[2]! : HOME_EXPR.test(p) ? "~" : "$ARG");
+  }
+  return out;
+}
+
+/** Quotes an argv element for re-parsing when it is not a plain word. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./~$-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`;
 }
 
 // ---- Fallback: no parser, or an ERROR region ----

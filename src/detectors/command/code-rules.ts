@@ -1,0 +1,31 @@
+// Behaviours that stay inside inline interpreter code (python -c, node -e, perl -e, ruby -e,
+// php -r, PowerShell -Command): fetching code and evaluating it, decoding hidden text and running
+// it, deleting a whole tree under the home folder or the root. Shell strings such code hands to
+// system()/subprocess are walked as commands of their own (walk.ts); these checks cover what
+// never becomes a shell command.
+
+import type { CommandRule } from "./rules.ts";
+import { RULES } from "./rules.ts";
+import type { Cmd } from "./walk.ts";
+
+export type HitFn = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number) => void;
+
+/** An HTTP/FTP client call or a download API. */
+const FETCH = /urlopen|urllib\.request|urlretrieve|requests\.(?:get|post|request)|httpx\.|http\.client|\bfetch\s*\(|\bhttps?\.(?:get|request)\s*\(|require\(\s*["']https?["']\s*\)|\baxios\b|LWP::|\bget\s*\(\s*["'](?:https?|ftp):|HTTP::Tiny|open-uri|URI\.open|Net::HTTP|file_get_contents\s*\(\s*["'](?:https?|ftp):|curl_exec|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|\birm\b|DownloadString|DownloadData|WebClient|wget\.download/i;
+/** Evaluating a string as code. */
+const EVALUATE = /\b(?:exec|eval)\b|new\s+Function\b|runIn(?:This|New)Context|\bvm\.run|instance_eval|module_eval|class_eval|Invoke-Expression|\biex\b|pickle\.loads?\b|marshal\.loads\b/i;
+/** Decoding base64/hex/compressed/reversed text. */
+const DECODE = /b64decode|base64\.(?:decode|b64|standard_b64|urlsafe_b64)|\batob\s*\(|Buffer\.from\([^)]*["'](?:base64|hex)["']|\.decode\(\s*["'](?:hex|base64|rot13|rot_13)["']|fromhex|unhexlify|codecs\.decode|zlib\.decompress|gzip\.decompress|MIME::Base64|decode_base64|FromBase64String|base64_decode|gzinflate|gzuncompress|str_rot13|unpack\(\s*["']m|pack\(\s*["']H|\[::-1\]|\.reverse\(\)\.join/i;
+/** Running a string: as code or as a program. */
+const RUN = /\b(?:exec|eval|system|popen|spawn|execSync|spawnSync|execFile|execFileSync|passthru|shell_exec|proc_open)\b|subprocess|os\.system|child_process|Invoke-Expression|\biex\b|Start-Process/i;
+/** Recursive delete APIs. */
+const DELETE_TREE = /shutil\.rmtree|\brmtree\b|\brmSync\b|\brmdirSync\b|\bfs\.(?:promises\.)?rm\s*\(|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry)|File::Path|remove_tree|Remove-Item\b[^\n]*-Recurse|\bdeltree\b/i;
+/** A home-folder or root (or system folder) path expressed in code. */
+const TREE_ROOT = /expanduser\(\s*["']~\/?["']\s*\)|homedir\(\)|Path\.home\(\)|ENV\[["']HOME["']\]|\$ENV\{HOME\}|getenv\(\s*["']HOME["']\s*\)|environ\[["']HOME["']\]|\$HOME\b|\$env:USERPROFILE|["'](?:~|\/|[A-Z]:\\\\?|\/(?:home|root|etc|usr|var|bin|boot|lib|opt|Users)\/?)["']/;
+
+/** Code-level findings for one command with inline code (`c.code`). */
+export function codeRules(c: Cmd, code: string, hit: HitFn): void {
+  if (FETCH.test(code) && EVALUATE.test(code)) hit(RULES.codeFetchEval, c);
+  if (DECODE.test(code) && RUN.test(code)) hit(RULES.decodeExec, c, "decoded inside interpreter code");
+  if (DELETE_TREE.test(code) && TREE_ROOT.test(code)) hit(RULES.rmRoot, c, "in interpreter code");
+}

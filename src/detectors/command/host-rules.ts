@@ -1,0 +1,153 @@
+// Abuse of the host's own controls, one simple command at a time: root accounts, world-writable
+// system files, containers that reach the host, killing every process, stopping or rewriting the
+// guard itself (ClawShield, the OpenClaw Gateway), tunnels that expose the host, command-lookup
+// hijacks, packages installed from ad-hoc URLs, DNS exfiltration and writes to system files.
+// Each check reads the parsed command (walk.ts); paths are judged by the vocabularies detect.ts
+// passes in, so both files use one definition of "secret" or "system".
+
+import type { HitFn } from "./code-rules.ts";
+import { RULES } from "./rules.ts";
+import type { Cmd } from "./walk.ts";
+
+/** What detect.ts already knows about a command's paths. */
+export interface PathView {
+  /** Paths the command writes (redirects, tee, cp/mv destination, -o …). */
+  readonly writes: readonly string[];
+  isSecret(word: string): boolean;
+  isPersistence(word: string): boolean;
+  /** The root, the home folder or a top-level system folder (not `.`, `..` or `*`). */
+  isCritical(path: string): boolean;
+}
+
+const SYSTEM_FILE = /^\/+(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot)\//;
+const SYSTEM_PATH = /^\/+(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|root|var\/+spool\/+cron)(?:\/|$)/;
+const ACCOUNT_FILE = /^\/+etc\/+(?:passwd|shadow|group|gshadow|sudoers)(?:\.d)?(?:\/|$)/;
+const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|$)/;
+/** ClawShield's and the Gateway's own processes, services, packages and plugin. */
+const GUARD = /clawshield|openclaw/i;
+/** ClawShield's config and evidence (default names; see README "Where state and keys live"). */
+const GUARD_FILE = /(?:^|\/)(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?:\/|$)|\/clawshield\/+(?:state\.db|decisions\.jsonl|quarantine)|\.openclaw\/+(?:extensions|plugins)\/+clawshield/i;
+/** ssh's boolean flags, which may be clustered in front of -R. */
+const SSH_REMOTE_FORWARD = /^-[1246AaCfGgKkMNnqsTtVvXxYy]*R/;
+const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localtonet|tunnelto)$/;
+const PRIVILEGED_ALIAS = /^(?:sudo|su|doas|pkexec|ssh|scp|passwd|gpg)=/;
+const INSECURE_PATH_HEAD = /^(?::|\.(?::|\/|$)|\/+(?:tmp|var\/+tmp|dev\/+shm)(?:\/|:|$))/;
+
+export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
+  const { name, args } = c;
+  const positional = args.filter((a) => !a.startsWith("-"));
+
+  // --- accounts: a second root, a deleted password ---
+  if (/^(?:useradd|usermod|adduser|luseradd|lusermod)$/.test(name) && args.some((a, k) => ((a === "-u" || a === "--uid") && /^0+$/.test(args[k + 1] ?? "")) || /^(?:--uid=|-u)0+$/.test(a))) hit(RULES.uid0, c);
+  if (name === "passwd" && args.some((a) => a === "-d" || a === "--delete")) hit(RULES.uid0, c, "password deleted");
+
+  // --- permissions: world-writable system files ---
+  if (name === "chmod" && positional.length >= 2) {
+    const mode = positional[0]!;
+    if (/^[0-7]?[0-7]{2}[2367]$/.test(mode) || /(?:^|,)[ugoa]*[oa][ugoa]*[+=][rwxXst]*w/.test(mode)) {
+      const targets = positional.slice(1);
+      if (targets.some((t) => ACCOUNT_FILE.test(t) || v.isPersistence(t) || v.isSecret(t))) hit(RULES.weakPerms, c);
+      else if (targets.some((t) => SYSTEM_PATH.test(t))) hit(RULES.weakPerms, c, "system path", 30);
+    }
+  }
+
+  // --- containers that reach the host ---
+  if (/^(?:docker|podman|nerdctl)$/.test(name) && args.some((a) => a === "run" || a === "create" || a === "exec")) {
+    const valueOf = (k: number): string => args[k + 1] ?? "";
+    const hostRoot = args.some((a, k) => ((a === "-v" || a === "--volume") && /^\/+:/.test(valueOf(k))) || /^(?:--volume=|-v)\/+:/.test(a) || (a === "--mount" && /(?:src|source)=\/+(?:,|$)/.test(valueOf(k))) || (a.startsWith("--mount=") && /(?:src|source)=\/+(?:,|$)/.test(a)));
+    const hostNs = args.some((a, k) => /^--(?:pid|ipc|uts|userns|cgroupns)=host$/.test(a) || (/^--(?:pid|ipc|uts|userns|cgroupns)$/.test(a) && valueOf(k) === "host"));
+    const allCaps = args.some((a, k) => a === "--privileged" || /^--cap-add=(?:ALL|SYS_ADMIN|SYS_MODULE|SYS_PTRACE)$/i.test(a) || (a === "--cap-add" && /^(?:ALL|SYS_ADMIN|SYS_MODULE|SYS_PTRACE)$/i.test(valueOf(k))));
+    const socket = args.some((a) => /\/(?:var\/)?run\/(?:docker|containerd\/containerd|podman\/podman)\.sock/.test(a));
+    if (hostRoot || (allCaps && hostNs)) hit(RULES.containerEscape, c);
+    else if (allCaps || hostNs || socket) hit(RULES.containerEscape, c, "partial host access (privileged, host namespace or the engine's socket)", 30);
+  }
+  if (name === "nsenter" && args.some((a, k) => ((a === "-t" || a === "--target") && args[k + 1] === "1") || a === "--target=1" || a === "-t1")) hit(RULES.containerEscape, c);
+
+  // --- every process at once ---
+  if (name === "kill" && (args.slice(1).includes("-1") || args[args.indexOf("--") + 1] === "-1" && args.includes("--"))) hit(RULES.killAll, c);
+  if (name === "killall5") hit(RULES.killAll, c);
+  if ((name === "pkill" || name === "killall") && args.some((a) => /^-(?:u|U)$|^--user(?:=|$)|^-u\S/.test(a))) {
+    let names = 0;
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k]!;
+      if (a.startsWith("-")) {
+        if (/^-(?:u|U|g|G|P|s|t|F|o|y|n)$|^--(?:user|group|parent|session|terminal|pidfile|signal|older-than|younger-than)$/.test(a)) k++;
+        continue;
+      }
+      names++;
+    }
+    if (names === 0) hit(RULES.killAll, c);
+  }
+
+  // --- the guard itself ---
+  if (guardTampering(c, positional, v)) hit(RULES.guardTamper, c);
+
+  // --- tunnels ---
+  if ((name === "ssh" || name === "autossh") && args.some((a) => SSH_REMOTE_FORWARD.test(a))) hit(RULES.tunnel, c, "ssh remote forward");
+  else if (TUNNEL_TOOLS.test(name) && positional.length > 0 && (name !== "cloudflared" || positional.includes("tunnel"))) hit(RULES.tunnel, c);
+
+  // --- command-lookup hijack ---
+  const pathValues: string[] = [];
+  for (const [k, val] of c.env) if (k === "PATH") pathValues.push(val);
+  if (name === "export" || name === "declare" || name === "typeset" || name === "readonly") for (const a of args) if (a.startsWith("PATH=")) pathValues.push(a.slice(5));
+  if (pathValues.some((p) => INSECURE_PATH_HEAD.test(p))) hit(RULES.hijack, c);
+  if (name === "alias" && args.some((a) => PRIVILEGED_ALIAS.test(a))) hit(RULES.hijack, c);
+
+  // --- packages from ad-hoc sources ---
+  if (installsRemotePackage(name, args)) hit(RULES.remotePackage, c);
+
+  // --- DNS exfiltration: $(…) output as a host-name label ---
+  if (/^(?:dig|nslookup|host|drill|ping6?|curl|wget|nc|ncat|traceroute|resolvectl|getent|delv|kdig)$/.test(name) && c.words.some((w) => /(?:\$\([^)]*\)|`[^`]*`)[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) hit(RULES.dnsExfil, c);
+
+  // --- system files (privileged writes have their own rule) ---
+  if (!c.privileged) {
+    const sys = v.writes.find((w) => SYSTEM_FILE.test(w) && !v.isPersistence(w));
+    if (sys !== undefined) hit(RULES.systemWrite, c, `\`${sys.slice(0, 60)}\``);
+  }
+
+  // --- git options that run programs ---
+  if (name === "git" && args.includes("config") && !args.some((a) => /^--(?:unset|get|list|get-all|unset-all|remove-section)$|^-l$/.test(a))) {
+    const k = args.findIndex((a) => /^(?:core\.hooksPath|core\.fsmonitor|alias\.\S+)$/i.test(a));
+    const value = k >= 0 ? args[k + 1] : undefined;
+    if (k >= 0 && value !== undefined && (!/^alias\./i.test(args[k]!) || value.startsWith("!")) && !/^(?:false|true)$/i.test(value)) hit(RULES.gitExec, c);
+  }
+
+  // --- destroying the whole home/root by moving it, or credentials by shredding ---
+  if (name === "mv" && positional.length >= 2 && positional.slice(0, -1).some((p) => v.isCritical(p.replace(/\/+$/, "/")))) hit(RULES.clobber, c);
+  if (/^(?:shred|wipe|srm)$/.test(name) && positional.some((t) => SECRET_DIR.test(t) || v.isSecret(t))) hit(RULES.secretDestroy, c);
+  if (name === "rm" && positional.some((t) => v.isSecret(t) || (args.some((a) => /^-[a-zA-Z]*[rR]/.test(a)) && /(?:^|\/)\.(?:ssh|gnupg|aws|password-store)\/*$/.test(t)))) hit(RULES.secretDestroy, c);
+}
+
+function guardTampering(c: Cmd, positional: readonly string[], v: PathView): boolean {
+  const { name, args } = c;
+  if ((name === "pkill" || name === "killall" || name === "kill") && args.some((a) => GUARD.test(a))) return true;
+  if (/^(?:systemctl|service|rc-service|sv|launchctl)$/.test(name) && args.some((a) => /^(?:stop|disable|mask|kill|unload|bootout|remove)$/.test(a)) && positional.some((a) => GUARD.test(a))) return true;
+  if (/^(?:docker|podman)$/.test(name) && /^(?:stop|kill|rm|pause)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => GUARD.test(a))) return true;
+  if (name === "openclaw" && positional[0] === "plugins" && /^(?:disable|uninstall|remove|rm)$/.test(positional[1] ?? "") && positional.slice(2).some((a) => /clawshield/i.test(a))) return true;
+  if (name === "openclaw" && positional[0] === "config" && /^(?:set|unset)$/.test(positional[1] ?? "") && /^plugins\.(?:entries\.clawshield|enabled|allow|deny|load)/.test(positional[2] ?? "")) return true;
+  if (/^(?:npm|pnpm|yarn|bun)$/.test(name) && /^(?:uninstall|remove|rm|un|unlink|r)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => /clawshield/i.test(a))) return true;
+  const touched = name === "rm" || name === "mv" || name === "shred" || name === "truncate" || name === "unlink" ? positional : [];
+  return [...touched, ...v.writes].some((p) => GUARD_FILE.test(p));
+}
+
+const INDEX_OPTION = /^(?:-i|--index-url|--extra-index-url|--registry|--source|-s|--find-links|-f)$/;
+
+/** pip/npm/npx/gem/go/cargo installing from a URL, a VCS URL or an index on an IP address or plain http. */
+function installsRemotePackage(name: string, args: readonly string[]): boolean {
+  let rest = args;
+  let tool = name;
+  if (name === "python" && args[0] === "-m" && args[1] !== undefined) {
+    tool = args[1];
+    rest = args.slice(2);
+  }
+  const sub = rest.find((a) => !a.startsWith("-"));
+  const installing =
+    (/^(?:pip\d*(?:\.\d+)?|pipx|uv)$/.test(tool) && rest.includes("install")) ||
+    (/^(?:npm|pnpm|bun)$/.test(tool) && /^(?:i|install|add)$/.test(sub ?? "")) ||
+    (tool === "yarn" && sub === "add") ||
+    tool === "npx" || tool === "bunx" ||
+    (tool === "gem" && sub === "install") ||
+    ((tool === "go" || tool === "cargo") && sub === "install");
+  if (!installing) return false;
+  return rest.some((a, k) => /^(?:https?|ftp|git\+[a-z]+):\/\//i.test(a) || (INDEX_OPTION.test(rest[k - 1] ?? "") && /^(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a)) || /^--(?:index-url|extra-index-url|registry|source)=(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a));
+}
