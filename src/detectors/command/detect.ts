@@ -52,6 +52,8 @@ const SECRET_RES: readonly RegExp[] = [
   /Login Data|Web Data|\blogins\.json\b|\bkey[34]\.db\b|\bcookies\.sqlite\b|\/Cookies\b|Local State\b/,
   /Library\/+Keychains\/|\.keychain(?:-db)?\b/,
   /\.openclaw\/+(?:credentials|secrets|auth[\w-]*|\.env|identity|devices|agents\/+[^/\s]+\/+agent\/+auth)/,
+  /\.openclaw\/+openclaw\.json\b/,
+  /\/proc\/+[^/]{1,40}\/+mem\b|(?:^|[\s=])\/dev\/+k?mem\b/,
   /(?:^|[\s/'"=@:<(])\.env(?:\.(?:local|prod|production|dev|development|staging|test))?(?=$|[\s'")])/,
   /\bwallet\.dat\b|\.electrum\/|\.bitcoin\//,
 ];
@@ -236,12 +238,29 @@ export function prefixMatches(line: string, prefix: string): boolean {
 // ---- analysis ----
 
 function isStdinExecutor(c: Cmd): boolean {
+  if (SHELLS.has(c.name) && c.wrappers.includes("xargs")) return xargsFeedsScript(c);
   if (SHELLS.has(c.name)) return readsScriptFromStdin(c.args);
   if (c.name === "source" || c.name === ".") return c.args.length === 0 || c.args[0] === "/dev/stdin" || c.args[0] === "-";
   if (INTERPRETERS.has(c.name) && c.name !== "awk" && c.name !== "gawk" && c.name !== "mawk" && c.name !== "nawk") {
     return c.code === undefined && !c.args.some((a) => !a.startsWith("-") || a === "-") ? true : c.args.includes("-");
   }
   return false;
+}
+
+/** `… | xargs sh -c` (stdin lines are the script) or `… | xargs -I% sh -c '% …'` (stdin is spliced into it). */
+function xargsFeedsScript(c: Cmd): boolean {
+  const at = c.words.length - c.args.length - 1;
+  let token: string | undefined;
+  for (let k = 0; k < at; k++) {
+    const w = c.words[k]!;
+    if (w === "-I" || w === "--replace") token = c.words[k + 1] ?? "{}";
+    else if (/^-I\S/.test(w)) token = w.slice(2);
+    else if (w === "-i" || w.startsWith("--replace=")) token = w.startsWith("--replace=") ? w.slice(10) : "{}";
+  }
+  const dashC = c.args.findIndex((a) => /^-[a-zA-Z]*c$/.test(a));
+  if (dashC < 0) return false;
+  const script = c.args[dashC + 1];
+  return script === undefined || (token !== undefined && token !== "" && script.includes(token));
 }
 
 function isDecoder(c: Cmd): boolean {
@@ -430,6 +449,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else if (c.upstream.some(isNetClient)) hits.push({ rule: RULES.netPipeShell, cmd: c, from: from ?? c });
     }
     if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
+    if (c.wrappers.includes("xargs") && !isStdinExecutor(c) && (SHELLS.has(name) || INTERPRETERS.has(name) || /^(?:%|\{\})/.test(name)) && c.upstream.some(isDecoder)) hit(RULES.decodeExec, c, "decoded text spliced into the command xargs runs");
     // bash <<< "$(curl …)", source /dev/stdin <<< "$(wget -qO- …)": the here-string is the script.
     if (c.stdinText !== undefined && isStdinExecutor(c) && /(?:\$\(|`)[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|iwr|irm)\b/.test(c.stdinText)) hit(RULES.substExec, c);
     // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
@@ -536,7 +556,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (g.secret || g.account) {
       let sw = !g.secret ? undefined : hasSecret(words) ?? (c.code !== undefined && anyRe(SECRET_RES, c.code) ? c.code : undefined);
       // ssh/git/ssh-keygen use keys by design: only non-key secrets count for them.
-      if (sw !== undefined && SSH_TOOLS.has(name) && name !== "scp" && name !== "rsync" && (SECRET_RES[0]!.test(sw) || SECRET_RES[1]!.test(sw))) sw = words.find((w) => anyRe(SECRET_RES.slice(2), w));
+      if (sw !== undefined && SSH_TOOLS.has(name) && name !== "scp" && name !== "rsync" && !(name === "git" && /^(?:add|stage)$/.test(args[0] ?? "")) && (SECRET_RES[0]!.test(sw) || SECRET_RES[1]!.test(sw))) sw = words.find((w) => anyRe(SECRET_RES.slice(2), w));
       if (name === "getent" && args.some((a) => /^g?shadow$/.test(a))) sw = args.join(" ");
       if (sw !== undefined && !(name === "rm" || name === "shred" || name === "touch" || name === "mkdir")) {
         hit(RULES.secretRead, c, `\`${excerpt(sw, 0, undefined, 60)}\``);
@@ -547,6 +567,18 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
           accountCmd ??= c;
         }
       }
+    }
+    // Secrets held in environment variables or the Gateway's config: `echo $GITHUB_TOKEN`, `printenv OPENAI_API_KEY`.
+    if (secretCmd === undefined) {
+      const envSecret = words.find((w) => SECRET_ENV_REF.test(w)) ?? (name === "printenv" ? args.find((a) => SECRET_ENV_NAME.test(a)) : undefined) ?? (name === "openclaw" && args[0] === "config" && args[1] === "get" && /token|password|secret|api_?key/i.test(args[2] ?? "") ? args[2] : undefined);
+      if (envSecret !== undefined) {
+        hit(RULES.secretRead, c, `\`${excerpt(envSecret, 0, undefined, 60)}\``);
+        secretCmd = c;
+      }
+    }
+    if (name === "gcore" || (name === "gdb" && args.some((a) => a === "-p" || a === "--pid")) && /dump|gcore|generate-core/.test(argLine)) {
+      hit(RULES.secretRead, c, "dumps a process's memory");
+      secretCmd ??= c;
     }
     if (name === "security" && args.some((a) => /^(?:find-(?:generic|internet)-password|dump-keychain|export)$/.test(a))) hit(RULES.keychain, c);
     if (name === "secret-tool" && args[0] === "lookup") hit(RULES.keychain, c);
@@ -563,6 +595,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       ((name === "sshfs" || name === "curlftpfs" || name === "rclone") && hasUrl) ||
       c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) ||
       (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
+      cloudUpload(name, args) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
     if (isNetClient(c) && c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target))) hit(RULES.fileToSocket, c);
@@ -630,12 +663,14 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "crontab") {
       const files = args.filter((a, k) => !a.startsWith("-") && args[k - 1] !== "-u");
       if (c.upstream.length > 0 || args.includes("-")) hit(RULES.cronPipe, c);
+      else if (args.some((a) => /^-[a-zA-Z]*r$/.test(a))) hit(RULES.crontab, c, "removes every scheduled job");
       else if (files.length > 0 || args.includes("-e")) {
         hit(RULES.crontab, c);
         technique = true;
       }
     }
     if ((name === "launchctl" && args.some((a) => /^(?:load|bootstrap|enable|submit)$/.test(a))) || (name === "systemctl" && args.includes("--user") && args.some((a) => /^(?:enable|link)$/.test(a)))) hit(RULES.serviceInstall, c);
+    if (name === "systemd-run" && args.some((a) => /^--on-(?:calendar|boot|startup|unit-active|unit-inactive|active)(?:=|$)/.test(a))) hit(RULES.serviceInstall, c, "a systemd timer");
     if (/\bNOPASSWD\s*:/.test(argLine) || (c.stdinText !== undefined && /\bNOPASSWD\s*:/.test(c.stdinText))) hit(RULES.sudoersGrant, c);
     if ((name === "usermod" && args.some((a) => /^-[a-zA-Z]*G/.test(a)) && args.some((a) => /(?:^|,)(?:sudo|wheel|admin|root)(?:,|$)/.test(a))) || ((name === "adduser" || name === "gpasswd") && args.some((a) => /^(?:sudo|wheel|admin|root)$/.test(a)) && args.length >= 2)) hit(RULES.sudoersGrant, c, undefined, 40);
 
@@ -643,7 +678,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "rm" || name === "unlink") {
       const recursive = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
       const force = args.some((a) => /^-[a-zA-Z]*f/.test(a) || a === "--force");
-      const targets = args.filter((a) => !a.startsWith("-"));
+      // `~/.` and `/etc/./` are the folder itself.
+      const targets = args.filter((a) => !a.startsWith("-")).map((t) => (t.length > 2 ? t.replace(/(?:\/\.)+\/*$/, "/") : t));
       if (args.includes("--no-preserve-root") || (recursive && targets.some((t) => CRITICAL_PATH.test(t.replace(/\/+$/, "/")) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(t)))) hit(RULES.rmRoot, c);
       else if (recursive && force) hit(RULES.rmRf, c);
       if (targets.some((t) => /\/var\/+log\b|\.(?:bash|zsh)_history\b|\/var\/+run\/+utmp|\/var\/+log\/+wtmp|lastlog/.test(t))) hit(/history/.test(targets.join(" ")) ? RULES.history : RULES.logWipe, c);
@@ -691,6 +727,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "export" && args.some((a) => /^HIST(?:FILE|SIZE|FILESIZE)=(?:\/dev\/null|0)?$/.test(a))) hit(RULES.history, c);
     if (name === "ln" && args.some((a) => a === "/dev/null") && args.some((a) => /_history\b/.test(a))) hit(RULES.history, c);
     if (c.redirects.some((r) => isWriteRedirect(r.op) && /_history\b/.test(r.target)) && (name === "echo" || name === "cat" || name === ":" || name === "true" || name === "printf")) hit(RULES.history, c);
+    if (name === "truncate" && args.some((a) => /_history\b/.test(a))) hit(RULES.history, c);
     if (wt.some((t) => /^\/var\/+log\//.test(t)) && (name === "truncate" || name === "echo" || name === ":" || name === "cat" || name === "printf" || name === "true")) hit(RULES.logWipe, c);
     if ((name === "journalctl" && args.some((a) => /^--(?:vacuum|rotate)/.test(a))) || (name === "wevtutil" && args.some((a) => /^cl$/i.test(a))) || (name === "auditctl" && args.includes("-D"))) hit(RULES.logWipe, c, undefined, 15);
     if ((name === "setenforce" && args[0] === "0") || (name === "ufw" && args[0] === "disable") || ((name === "iptables" || name === "ip6tables") && args.some((a) => a === "-F" || a === "--flush")) || (name === "systemctl" && /^(?:stop|disable|mask)$/.test(args[0] ?? "") && args.some((a) => /^(?:auditd|apparmor|firewalld|ufw|clamav|clamd|falcon-sensor|osqueryd|wazuh-agent|sysmon|selinux)/.test(a))) || (name === "spctl" && args.includes("--master-disable")) || (name === "csrutil" && args[0] === "disable") || (name === "aa-teardown")) hit(RULES.securityOff, c);
@@ -699,7 +736,15 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
     // --- obfuscation of the command name ---
     const raw = rawNameOf(c, text);
-    if (COMPUTED_NAME.test(c.words[c.words.length - c.args.length - 1] ?? "")) hit(RULES.computedName, c);
+    const nameWord = c.words[c.words.length - c.args.length - 1] ?? "";
+    if (GLOB_PROGRAM.test(nameWord) && disguisingGlob(nameWord) && c.origin !== "code") hit(RULES.globName, c);
+    const globbed = args.find(globHidesSensitive);
+    if (globbed !== undefined) {
+      hit(RULES.globName, c, `\`${excerpt(globbed, 0, undefined, 40)}\``);
+      hit(RULES.secretRead, c, "named through wildcards");
+      secretCmd ??= c;
+    }
+    if (COMPUTED_NAME.test(nameWord)) hit(RULES.computedName, c);
     else if (raw !== undefined && raw !== c.name && c.origin !== "code") {
       if (/\$'\\/.test(raw)) hit(RULES.ansiC, c);
       else if (isIndirection(raw, c.name)) hit(RULES.varIndirection, c);
@@ -749,6 +794,52 @@ const PS_CRADLE = /\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|
 const PS_ENCODED_FLAG = /^[-/](?:e|ec|en(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?)$/i;
 /** A command name produced by a substitution that decodes text: $(printf '\x72\x6d'), `echo … | base64 -d`. */
 const COMPUTED_NAME = /^(?:\$\(|`)\s*(?:printf\b|echo\s+-[a-zA-Z]*e[a-zA-Z]*\s|[^)`]*\|\s*(?:base64|base32|basenc|xxd|rev|tr|openssl)\b|(?:base64|base32|xxd|rev)\b)/;
+
+/** `$GITHUB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`: a secret held in the environment. */
+const SECRET_ENV_NAME = /^(?:[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)|AWS_ACCESS_KEY_ID|OPENCLAW_GATEWAY_TOKEN|CLAWSHIELD_[A-Z_]+)$/;
+const SECRET_ENV_REF = /\$\{?(?:[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)|AWS_ACCESS_KEY_ID|CLAWSHIELD_[A-Z_]+)\b/;
+
+/** Uploads through cloud and forge CLIs: `aws s3 cp x s3://…`, `gsutil cp x gs://…`, `gh gist create x`, `git push <url>`. */
+function cloudUpload(name: string, args: readonly string[]): boolean {
+  if (name === "aws") return args[0] === "s3" && /^(?:cp|sync|mv)$/.test(args[1] ?? "") && /^s3:\/\//.test(args[args.length - 1] ?? "");
+  if (name === "gsutil") return /^(?:cp|rsync|mv)$/.test(args.find((a) => !a.startsWith("-")) ?? "") && /^gs:\/\//.test(args[args.length - 1] ?? "");
+  if (name === "gh") return (args[0] === "gist" && args[1] === "create") || (args[0] === "release" && args[1] === "upload");
+  if (name === "az") return args.includes("upload") || args.includes("upload-batch");
+  if (name === "git") return args[0] === "push" && args.some((a) => /^(?:https?|ssh|git):\/\/|^[\w.-]+@[\w.-]+:/.test(a));
+  return false;
+}
+
+/** A program named by a path with wildcards in it: `/???/??t`, `/bin/c?t`, `/usr/bin/w[g]et`. */
+const GLOB_PROGRAM = /^(?:\/|\.\/|~\/)[\w.?*[\]/-]+$/;
+
+/** A wildcard with literal characters around it in one path segment (`sh*dow`, `c?t`); a bare `*` segment is a listing. */
+function disguisingGlob(w: string): boolean {
+  return w.split("/").some((seg) => /[?[]/.test(seg) || (/\*/.test(seg) && /[^*]/.test(seg)));
+}
+
+/** Files an obfuscated wildcard may stand for. */
+const GLOB_TARGETS = ["/etc/passwd", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.ssh/id_rsa", "/proc/self/environ"];
+
+/** `/etc/sh*dow`, `/e?c/p?ss??`: a wildcard word (with literal characters around the wildcard) that matches a secret file. */
+function globHidesSensitive(w: string): boolean {
+  if (!w.startsWith("/") || !/[?[*]/.test(w) || w.length > 64) return false;
+  // A segment made only of `*` (`/etc/*`) is a listing, not a disguise.
+  if (!disguisingGlob(w)) return false;
+  let re = "^";
+  for (let i = 0; i < w.length; i++) {
+    const ch = w[i]!;
+    if (ch === "?") re += "[^/]";
+    else if (ch === "*") re += "[^/]*";
+    else if (ch === "[") {
+      const close = w.indexOf("]", i + 2);
+      if (close < 0) return false;
+      re += `[${w.slice(i + 1, close).replace(/^!/, "^").replace(/[\\\]]/g, "\\$&")}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  const glob = new RegExp(`${re}$`);
+  return GLOB_TARGETS.some((t) => glob.test(t));
+}
 
 /** Path judgements host-rules.ts shares with this file. */
 const PATH_VIEW: Omit<PathView, "writes"> = {

@@ -19,7 +19,7 @@ export interface PathView {
   isCritical(path: string): boolean;
 }
 
-const SYSTEM_FILE = /^\/+(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot)\//;
+const SYSTEM_FILE = /^\/+(?:(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|sys)\/|proc\/+(?:sys\/|sysrq-trigger))/;
 const SYSTEM_PATH = /^\/+(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|root|var\/+spool\/+cron)(?:\/|$)/;
 const ACCOUNT_FILE = /^\/+etc\/+(?:passwd|shadow|group|gshadow|sudoers)(?:\.d)?(?:\/|$)/;
 const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|$)/;
@@ -148,6 +148,8 @@ function installsRemotePackage(name: string, args: readonly string[]): boolean {
     tool === "npx" || tool === "bunx" ||
     (tool === "gem" && sub === "install") ||
     ((tool === "go" || tool === "cargo") && sub === "install");
+  // pip config set global.index-url http://…, npm config set registry http://…: every later install.
+  if (/^(?:pip\d*(?:\.\d+)?|npm|pnpm|yarn)$/.test(tool) && rest[0] === "config" && rest[1] === "set") return rest.some((a) => /^(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a) || /=(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a));
   if (!installing) return false;
   return rest.some((a, k) => /^(?:https?|ftp|git\+[a-z]+):\/\//i.test(a) || (INDEX_OPTION.test(rest[k - 1] ?? "") && /^(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a)) || /^--(?:index-url|extra-index-url|registry|source)=(?:http:\/\/|(?:https?:\/\/)?(?:\d{1,3}\.){3}\d{1,3})/.test(a));
 }

@@ -111,6 +111,7 @@ export const RULES = {
   varIndirection: R("cmd.obfuscation.var-indirection", "obfuscation", 50, "obfuscation", "builds a command name from variables (a=cu;b=rl;$a$b) to hide it"),
   ansiC: R("cmd.obfuscation.ansi-c-name", "obfuscation", 50, "obfuscation", "hides a command name in an ANSI-C escape string ($'\\x63\\x75…')"),
   computedName: R("cmd.obfuscation.computed-name", "obfuscation", 50, "obfuscation", "computes the command name by decoding text ($(printf '\\x72\\x6d'), `echo … | base64 -d`) to hide it"),
+  globName: R("cmd.obfuscation.glob-name", "obfuscation", 50, "obfuscation", "names a program or a secret file through wildcards (/???/??t, /etc/sh*dow) so no filter sees the name"),
   encodedPs: R("cmd.obfuscation.encoded-powershell", "obfuscation", 50, "obfuscation", "runs a base64-encoded PowerShell command (-EncodedCommand), hiding what it does"),
   // parse quality
   unparsable: R("cmd.parse.unparsable", "parse", 10, "unparsable_command", "could not be parsed as a shell command line; it was scored from its tokens"),

@@ -554,6 +554,23 @@ function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
     }
     return;
   }
+  if (name === "screen" || name === "byobu") {
+    // screen [-dmS name …] program args…: the program runs detached.
+    let k = 0;
+    while (k < args.length && args[k]!.startsWith("-")) k += /^-[a-zA-Z]*[SceptThX]$|^-Logfile$/.test(args[k]!) ? 2 : 1;
+    const sub = nested(ctx, cmd, span, "shell-c");
+    if (sub && k < args.length) addCommand(sub, args.slice(k), [], [], undefined, [], span[0], span[1], "shell-c");
+    return;
+  }
+  if (name === "tmux") {
+    // tmux new-session -d 'shell command' (also new-window, split-window, respawn-*, run-shell).
+    const last = args[args.length - 1];
+    if (last !== undefined && !last.startsWith("-") && args.some((a) => /^(?:new|new-session|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run)$/.test(a)) && !/^(?:new|new-session|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run)$/.test(last)) {
+      const sub = nested(ctx, cmd, span, "shell-c");
+      if (sub) parseInto(sub, last);
+    }
+    return;
+  }
   if (name === "eval" || name === "watch") {
     // eval joins its words; watch runs its (non-option) words through sh -c.
     let k = 0;
