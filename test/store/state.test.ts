@@ -166,7 +166,9 @@ function startWriter(file: string, min: number): Promise<ReturnType<typeof spawn
     for (let i = 0; ; i++) {
       const action = { id: "w" + i, kind: "prompt", text: big, context: { sessionKey: "s" + (i % 97), channel: "discord" } };
       s.record(action, { id: "w" + i, action: i % 3 === 0 ? "block" : "allow", riskScore: i % 100, rawScore: i % 100, reasons: [big], tags: [], findings: [], source: "clawshield", version: "t", timing: { startedAtMs: 0, durationMs: 0 } });
-      if (i === ${min}) process.stdout.write("ready\\n");
+      // Commit what is batched before saying so: the kill must find committed rows even when this
+      // child is starved of CPU (the loop never yields, so the batch timer cannot fire).
+      if (i === ${min}) { s.flush(); process.stdout.write("ready\\n"); }
     }`;
   const child = spawn(NODE, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
