@@ -266,6 +266,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["disable","turn off","deactivate","bypass","circumvent","evade","remove","switch off","ignore"]],
     message: "asks the agent to disable its safety filters, guardrails or sandbox",
   },
+  {
+    id: "inj.approval.openclaw-config",
+    family: "approval-bypass",
+    score: 50,
+    pattern: r(`\\btools\\.exec\\.(?:ask|security|mode|host)\\b\\W{0,4}(?:=|:|to|set to|is)?\\W{0,4}(?:off|full|never|none|allow|yolo|gateway)\\b|\\bexec-approvals\\.json\\b|\\b(?:clawshield|exec approvals?)\\b${G(20)}\\b(?:disabled|turned off|switched off|is off|are off|off)\\b`),
+    gate: [["tools.exec","exec-approvals","clawshield","exec approval"]],
+    message: "sets or announces OpenClaw exec-approval settings (tools.exec.ask=off, security=full) or a disabled guard: content cannot change the operator's policy",
+  },
   // ---- tool coercion --------------------------------------------------------------------------
   {
     id: "inj.tool.run-command",
@@ -307,6 +315,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["curl","wget","iex"]],
     message: "text carries a download-and-run one-liner (curl | sh) for the agent to execute",
   },
+  {
+    id: "inj.tool.reverse-shell",
+    family: "tool-coercion",
+    score: 45,
+    pattern: r(`\\/dev\\/(?:tcp|udp)\\/[\\w.-]{1,64}\\/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^|;\\n]{0,60}\\s-(?:e|c)\\s{1,4}\\/?[\\w/]{0,20}(?:sh|bash)\\b|\\bsocat\\b[^\\n]{0,80}\\bexec:|\\bbash\\s{1,4}-i\\s{0,4}>&|\\bmkfifo\\b[^\\n]{0,80}\\b(?:nc|ncat|netcat|telnet)\\b`),
+    gate: [["/dev/tcp","/dev/udp","nc","netcat","socat","bash","mkfifo"]],
+    message: "text carries a reverse-shell one-liner (/dev/tcp, nc -e, socat exec:, bash -i >&) for the agent to run",
+  },
   // ---- structure ------------------------------------------------------------------------------
   {
     id: "inj.structure.chat-template",
@@ -323,6 +339,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern: /(?:^|\n)[ \t]{0,8}(?:#{1,6}|\*\*|={2,}|-{2,})[ \t]{0,4}(?:system|instructions?|new instructions?|system prompt|system message|developer|admin(?:istrator)?)(?: (?:override|update|note|message))?[ \t]{0,4}:?[ \t]{0,4}(?:\*\*|={2,}|-{2,})?[ \t]*(?=\n|:)|(?:^|\n|\s)\[(?:system|admin|developer|instructions?|system (?:note|message|override)|sys)\](?=\s|:)|(?:^|\n)[ \t]{0,4}(?:system|developer)[ \t]{0,2}:[ \t]/g,
     gate: [["system","instruction","developer","admin","[sys]"]],
     message: "contains a fake role header (### Instruction, [SYSTEM], \"system:\") that pretends to be a higher-priority message",
+  },
+  {
+    id: "inj.structure.role-tag",
+    family: "structure",
+    score: 35,
+    pattern: /<\/?(?:system|system_prompt|system-prompt|sys|developer|assistant|admin|instructions)>|<\/user>/g,
+    gate: [["<system","</system","<sys>","</sys>","<developer","</developer","<assistant","</assistant","<admin","</admin","<instructions","</instructions","</user>"]],
+    message: "contains XML-style role tags (</user><system>, <developer>) that fake a system or developer turn",
   },
   {
     id: "inj.structure.fake-tool-result",
