@@ -27,6 +27,8 @@ const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|
 const GUARD = /clawshield|openclaw/i;
 /** ClawShield's config and evidence (default names; see README "Where state and keys live"). */
 const GUARD_FILE = /(?:^|\/)(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?:\/|$)|\/clawshield\/+(?:state\.db|decisions\.jsonl|quarantine)|\.openclaw\/+(?:extensions|plugins)\/+clawshield/i;
+/** The same names inside interpreter code (quoted, joined with other path parts). */
+const GUARD_FILE_IN_CODE = /(?:^|[\s/'"(=,])(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?=[\s/'"),]|$)/i;
 /** ssh's boolean flags, which may be clustered in front of -R. */
 const SSH_REMOTE_FORWARD = /^-[1246AaCfGgKkMNnqsTtVvXxYy]*R/;
 const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localtonet|tunnelto)$/;
@@ -38,7 +40,7 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
   const positional = args.filter((a) => !a.startsWith("-"));
 
   // --- accounts: a second root, a deleted password ---
-  if (/^(?:useradd|usermod|adduser|luseradd|lusermod)$/.test(name) && args.some((a, k) => ((a === "-u" || a === "--uid") && /^0+$/.test(args[k + 1] ?? "")) || /^(?:--uid=|-u)0+$/.test(a))) hit(RULES.uid0, c);
+  if (/^(?:useradd|usermod|adduser|luseradd|lusermod)$/.test(name) && args.some((a, k) => ((/^-[a-zA-Z]*u$/.test(a) || a === "--uid") && /^0+$/.test(args[k + 1] ?? "")) || /^(?:--uid=|-[a-zA-Z]*u)0+$/.test(a))) hit(RULES.uid0, c);
   if (name === "passwd" && args.some((a) => a === "-d" || a === "--delete")) hit(RULES.uid0, c, "password deleted");
 
   // --- permissions: world-writable system files ---
@@ -121,8 +123,16 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
 function guardTampering(c: Cmd, positional: readonly string[], v: PathView): boolean {
   const { name, args } = c;
   if ((name === "pkill" || name === "killall" || name === "kill") && args.some((a) => GUARD.test(a))) return true;
+  // pgrep -f clawshield | xargs kill
+  if (name === "kill" && c.upstream.some((u) => (u.name === "pgrep" || u.name === "pidof") && u.args.some((a) => GUARD.test(a)))) return true;
   if (/^(?:systemctl|service|rc-service|sv|launchctl)$/.test(name) && args.some((a) => /^(?:stop|disable|mask|kill|unload|bootout|remove)$/.test(a)) && positional.some((a) => GUARD.test(a))) return true;
   if (/^(?:docker|podman)$/.test(name) && /^(?:stop|kill|rm|pause)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => GUARD.test(a))) return true;
+  if (/^(?:docker|podman)$/.test(name) && positional[0] === "compose" && /^(?:down|stop|kill|rm|pause)$/.test(positional[1] ?? "") && positional.slice(2).some((a) => GUARD.test(a))) return true;
+  if (name === "docker-compose" && /^(?:down|stop|kill|rm|pause)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => GUARD.test(a))) return true;
+  // find . -name clawshield.toml -delete
+  if (name === "find" && args.some((a) => a === "-delete" || /^-exec(?:dir)?$/.test(a)) && args.some((a, k) => /^-i?(?:name|path|wholename)$/.test(args[k - 1] ?? "") && GUARD_FILE.test(a.replace(/^\*+|\*+$/g, "")))) return true;
+  // os.remove('clawshield.toml'), fs.writeFileSync('.clawshield/…')
+  if (c.code !== undefined && /\b(?:remove|unlink|unlinkSync|rmtree|rmSync|rmdir|truncate|writeFile(?:Sync)?|write_text|rename|replace)\b|open\([^)]*["'][wa]/.test(c.code) && GUARD_FILE_IN_CODE.test(c.code)) return true;
   if (name === "openclaw" && positional[0] === "plugins" && /^(?:disable|uninstall|remove|rm)$/.test(positional[1] ?? "") && positional.slice(2).some((a) => /clawshield/i.test(a))) return true;
   if (name === "openclaw" && positional[0] === "config" && /^(?:set|unset)$/.test(positional[1] ?? "") && /^plugins\.(?:entries\.clawshield|enabled|allow|deny|load)/.test(positional[2] ?? "")) return true;
   if (/^(?:npm|pnpm|yarn|bun)$/.test(name) && /^(?:uninstall|remove|rm|un|unlink|r)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => /clawshield/i.test(a))) return true;
