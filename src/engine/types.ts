@@ -75,7 +75,7 @@ export interface Evidence {
   readonly excerpt: string;
 }
 
-/** One thing a detector found. Rule ids are namespaced (`inj.*`, `cmd.*`, `url.*`, `fs.*`, `vt.*`) and stable. */
+/** One thing a detector found. Rule ids are namespaced (`inj.*`, `cmd.*`, `file.*`, `url.*`, `fs.*`, `vt.*`) and stable. */
 export interface Finding {
   readonly ruleId: string;
   readonly category: string;

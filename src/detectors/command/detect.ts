@@ -13,6 +13,7 @@ import { compileUserPattern } from "../common/regex.ts";
 import { requiredLiteral } from "../injection/prefilter.ts";
 import { codeRules } from "./code-rules.ts";
 import { hostRules, type PathView } from "./host-rules.ts";
+import { ACCOUNT_DB, anyRe, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/sensitive-paths.ts";
 import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
@@ -34,46 +35,6 @@ const SHELL_WORD = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc|fi
 const CRITICAL_PATH = /^(?:\/+\**|~\/*\**|\$\{?HOME\}?\/*\**|\/+(?:home|root|etc|usr|var|bin|sbin|boot|lib|lib32|lib64|libx32|opt|sys|proc|dev|srv|mnt|media|System|Library|Applications|Users|private)\/*\**|\/+usr\/+(?:bin|lib|local|sbin|share)\/*\**|\/+var\/+(?:lib|log)\/*\**|\.{1,2}\/*|\*|\.\/\*)$/;
 const DISK_DEVICE = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d|nbd\d)/;
 
-const SECRET_RES: readonly RegExp[] = [
-  /(?:^|[\s/'"=@:<(])\.ssh\/+(?:id_[a-z0-9_]+|identity|[\w.-]*_key)(?![\w.]*\.pub)\b/i,
-  /\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?![\w.]*\.pub)/,
-  /\.aws\/+(?:credentials|config)\b/,
-  /(?:^|[\s/'"=@:<(])\.(?:aws|ssh|gnupg|kube|password-store)\/*(?=$|[\s'")])/,
-  /\.kube\/+config\b/,
-  /(?:^|[\s/'"=@:<(])\.(?:netrc|git-credentials|pgpass|my\.cnf|pypirc|npmrc|vault-token|boto|s3cfg|dockercfg)\b/,
-  /\.docker\/+config\.json/,
-  /\.config\/+(?:gh\/+hosts\.yml|gcloud\/+(?:credentials|application_default_credentials|legacy_credentials|access_tokens)|hub\b|rclone\/+rclone\.conf)/,
-  /\.azure\/+(?:accessTokens|msal_token_cache|azureProfile)/,
-  /\/etc\/+(?:g?shadow-?|sudoers|master\.passwd|security\/+opasswd|ssh\/+ssh_host_\w+_key(?!\.pub))\b/,
-  /\/proc\/+(?:self|\d+|\$\$?\w*)\/+environ\b/,
-  /(?:^|[\s/'"=@:<(])\.(?:bash|zsh|sh|mysql|psql|python|node_repl)_history\b/,
-  /\.gnupg\/+(?:private-keys|secring|trustdb)/,
-  /\.password-store\//,
-  /Login Data|Web Data|\blogins\.json\b|\bkey[34]\.db\b|\bcookies\.sqlite\b|\/Cookies\b|Local State\b/,
-  /Library\/+Keychains\/|\.keychain(?:-db)?\b/,
-  /\.openclaw\/+(?:credentials|secrets|auth[\w-]*|\.env|identity|devices|agents\/+[^/\s]+\/+agent\/+auth)/,
-  /\.openclaw\/+openclaw\.json\b/,
-  /\/proc\/+[^/]{1,40}\/+mem\b|(?:^|[\s=])\/dev\/+k?mem\b/,
-  /(?:^|[\s/'"=@:<(])\.env(?:\.(?:local|prod|production|dev|development|staging|test))?(?=$|[\s'")])/,
-  /\bwallet\.dat\b|\.electrum\/|\.bitcoin\//,
-];
-const ACCOUNT_DB = /\/etc\/+(?:passwd|group)\b/;
-
-const PERSIST_RES: readonly RegExp[] = [
-  /authorized_keys2?\b/,
-  /\/etc\/+sudoers(?:\.d)?\b/,
-  /\/etc\/+(?:cron(?:tab|\.d|\.daily|\.hourly|\.weekly|\.monthly)|anacrontab)\b|\/var\/+spool\/+cron\b/,
-  /\/(?:etc|lib|usr\/+lib|run)\/+systemd\/+(?:system|user)[\w./-]*|\.config\/+systemd\/+user\b/,
-  /\/etc\/+ld\.so\.preload\b/,
-  /\/etc\/+(?:profile(?:\.d)?|bash\.bashrc|zsh\/+zshrc|environment|rc\.local|init\.d|update-motd\.d|pam\.d|security\/+pam|xdg\/+autostart)\b/,
-  /Library\/+(?:LaunchAgents|LaunchDaemons|StartupItems)\b/,
-  /\.config\/+autostart\b/,
-  /\/etc\/+(?:passwd|shadow|group|gshadow)\b/,
-  /\/lib(?:64)?\/+security\/+pam_/,
-  /\.git\/+hooks\//,
-  /\.openclaw\/+(?:openclaw\.json|exec-approvals)/,
-];
-const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|cshrc|tcshrc|xinitrc|xprofile|xsession)(?:\.d\/|(?![\w.-]))|\.config\/+fish\/+config\.fish/;
 
 const PASTE_HOSTS = /\b(?:pastebin\.com|paste\.ee|pastebin\.pl|hastebin\.com|ghostbin\.\w+|termbin\.com|ix\.io|sprunge\.us|0x0\.st|transfer\.sh|file\.io|bashupload\.com|oshi\.at|temp\.sh|tmpfiles\.org|webhook\.site|requestbin\.(?:com|net)|pipedream\.net|requestcatcher\.com|beeceptor\.com|hookbin\.com|mockbin\.org|ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.com|trycloudflare\.com|serveo\.net|localhost\.run|loca\.lt|interact\.sh|oast\.(?:fun|live|me|online|pro|site)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|(?:discord(?:app)?\.com|ptb\.discord\.com|canary\.discord\.com)\/api\/webhooks|hooks\.slack\.com|api\.telegram\.org\/bot)/i;
 const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(?:-string)?|-T|--upload-file|--post-file|--post-data|--body-file|-X|--request|--json)(?:=|$)|^-[a-zA-Z]*[dFT]$/;
@@ -310,11 +271,6 @@ function canonicalTail(p: string): string {
 function baseOf(p: string): string {
   const q = p.replace(/[?#].*$/, "").replace(/[\\/]+$/, "");
   return q.slice(Math.max(q.lastIndexOf("/"), q.lastIndexOf("\\")) + 1);
-}
-
-function anyRe(res: readonly RegExp[], s: string): boolean {
-  for (const re of res) if (re.test(s)) return true;
-  return false;
 }
 
 function isWriteRedirect(op: string): boolean {

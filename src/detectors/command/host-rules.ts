@@ -5,6 +5,7 @@
 // Each check reads the parsed command (walk.ts); paths are judged by the vocabularies detect.ts
 // passes in, so both files use one definition of "secret" or "system".
 
+import { GUARD_FILE } from "../common/sensitive-paths.ts";
 import type { HitFn } from "./code-rules.ts";
 import { RULES } from "./rules.ts";
 import type { Cmd } from "./walk.ts";
@@ -25,8 +26,6 @@ const ACCOUNT_FILE = /^\/+etc\/+(?:passwd|shadow|group|gshadow|sudoers)(?:\.d)?(
 const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|$)/;
 /** ClawShield's and the Gateway's own processes, services, packages and plugin. */
 const GUARD = /clawshield|openclaw/i;
-/** ClawShield's config and evidence (default names; see README "Where state and keys live"). */
-const GUARD_FILE = /(?:^|\/)(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?:\/|$)|\/clawshield\/+(?:state\.db|decisions\.jsonl|quarantine)|\.openclaw\/+(?:extensions|plugins)\/+clawshield/i;
 /** The same names inside interpreter code (quoted, joined with other path parts). */
 const GUARD_FILE_IN_CODE = /(?:^|[\s/'"(=,])(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?=[\s/'"),]|$)/i;
 /** ssh's boolean flags, which may be clustered in front of -R. */
