@@ -17,11 +17,11 @@ import { pluginDir, startGatewayWithPlugin, type PluginDir } from "./plugin-help
 const APPROVER_CAPS = ["approvals", "tool-events"];
 const TURN_MS = 90_000;
 
-/** The tool result the agent got for `exec` in this turn (text + isError), from the sender's tool events. */
-function execResult(turn: TurnResult): { text: string; isError: boolean; status?: string } | undefined {
+/** The tool result the agent got for `exec` (or `tool`) in this turn (text + isError), from the sender's tool events. */
+function execResult(turn: TurnResult, tool = "exec"): { text: string; isError: boolean; status?: string } | undefined {
   for (const e of turn.events) {
     const p = e.payload as { stream?: string; data?: { phase?: string; name?: string; isError?: boolean; result?: { content?: { type: string; text?: string }[]; details?: { status?: string } } } };
-    if (e.event === "agent" && p.stream === "tool" && p.data?.phase === "result" && p.data.name === "exec") {
+    if (e.event === "agent" && p.stream === "tool" && p.data?.phase === "result" && p.data.name === tool) {
       const text = (p.data.result?.content ?? []).map((c) => c.text ?? "").join("");
       return { text, isError: p.data.isError === true, ...(p.data.result?.details?.status ? { status: p.data.result.details.status } : {}) };
     }
@@ -160,6 +160,21 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
     const turn2 = await runTurn(sender, { sessionKey: "taint-fresh", message: `RUN: touch ${fresh}`, timeoutMs: TURN_MS });
     assert.equal(turn2.state, "final");
     assert.ok(existsSync(fresh), `the same exec in a fresh session did not run: ${turn2.text}`);
+  });
+
+  test("(e) a file tool cannot plant an SSH key: write to authorized_keys is blocked with a file.* rule, the file is never created", { timeout: TURN_MS + 10_000 }, async (t) => {
+    assert.ok(sender && gw);
+    const target = join(gw.workDir, "fake-home", ".ssh", "authorized_keys");
+    const args = JSON.stringify({ path: target, content: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e2e e2e@attacker\n" });
+    const turn = await runTurn(sender, { sessionKey: "file-tool", message: `RUNTOOL: write ${args}`, timeoutMs: TURN_MS });
+    t.diagnostic(`turn ${turn.durationMs} ms`);
+    assert.equal(turn.state, "final", `turn ended ${turn.state}: ${turn.text}`);
+    assert.equal(existsSync(target), false, "the write tool created authorized_keys");
+    const res = execResult(turn, "write");
+    assert.ok(res, "no write tool result event");
+    assert.equal(res.isError, true);
+    assert.match(res.text, /ClawShield blocked/);
+    assert.match(res.text, /file\.persistence\.sensitive-write/);
   });
 
   test("(f) hook liveness: clawshield.decisions lists a decision for every tool call the plugin saw", { timeout: 30_000 }, async () => {
