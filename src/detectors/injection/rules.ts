@@ -115,9 +115,11 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         // Chinese
         `(?:忽略|无视|忽视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\\n]{0,12}?(?:之前|以上|上面|先前|前面|所有|全部|原来|原有|你的|系统)[^。！？\\n]{0,8}?(?:指令|指示|说明|规则|提示|要求|命令|设定|限制)`,
         `(?:忘记|忘掉)(?:你的|之前的|以前的)?(?:一切|所有|全部)`,
+        // Japanese
+        `(?:以前|前|上記|これまで|先ほど|最初|すべて|全て|全部|以下)[^。！？\\n]{0,10}?(?:指示|命令|指令|ルール|${N("プロンプト")})[^。！？\\n]{0,10}?(?:無視|忘れ)`,
       ].join("|"),
     ),
-    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过"]],
+    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ"]],
     message: "instruction override in German, French, Spanish, Portuguese, Italian or Chinese (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
   },
   // ---- system-prompt extraction -----------------------------------------------------------------
@@ -147,9 +149,10 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `\\b(?:montre|affiche|revele|repete|donne|ecris)[sz]?\\b${G(30)}\\b(?:prompt|instructions|consignes) (?:systeme|initiales?|cachees?|secretes?)`,
         `\\b(?:muestra|revela|repite|dime|imprime|escribe)\\b${G(30)}\\b(?:prompt|instrucciones) (?:del sistema|iniciales|ocultas|secretas)`,
         `(?:显示|告诉我|输出|重复|泄露|打印|给我看|透露|说出)[^。！？\\n]{0,12}?(?:系统提示|系统指令|提示词|初始指令|你的指令|系统消息|隐藏指令)`,
+        `(?:${N("システムプロンプト")}|${N("システム")}指示|初期指示|隠された指示|最初の指示)[^。！？\\n]{0,12}?(?:表示|教え|出力|見せ|繰り返|書き出)`,
       ].join("|"),
     ),
-    gate: [["prompt","anweisung","instruktion","instructions","consignes","instrucciones","系统","提示","指令"]],
+    gate: [["prompt","anweisung","instruktion","instructions","consignes","instrucciones","系统","提示","指令",N("システム"),"指示"]],
     message: "system-prompt extraction in German, French, Spanish or Chinese",
   },
   {
@@ -270,9 +273,17 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.approval.openclaw-config",
     family: "approval-bypass",
     score: 50,
-    pattern: r(`\\btools\\.exec\\.(?:ask|security|mode|host)\\b\\W{0,4}(?:=|:|to|set to|is)?\\W{0,4}(?:off|full|never|none|allow|yolo|gateway)\\b|\\bexec-approvals\\.json\\b|\\b(?:clawshield|exec approvals?)\\b${G(20)}\\b(?:disabled|turned off|switched off|is off|are off|off)\\b`),
-    gate: [["tools.exec","exec-approvals","clawshield","exec approval"]],
+    pattern: r(`\\btools\\.exec\\.(?:ask|security|mode|host)\\b\\W{0,4}(?:=|:|to|set to|is)?\\W{0,4}(?:off|full|never|none|allow|yolo|gateway)\\b|\\bexec-approvals\\.json\\b|\\b(?:clawshield|exec approvals?|approvals?|approval (?:checks?|prompts?|flow))\\b ?(?:is|are|have been|has been|were|was)? ?(?:now |temporarily |currently )?(?:disabled|turned off|switched off|suspended|off|not required|waived)\\b`),
+    gate: [["tools.exec","exec-approvals","clawshield","approval"]],
     message: "sets or announces OpenClaw exec-approval settings (tools.exec.ask=off, security=full) or a disabled guard: content cannot change the operator's policy",
+  },
+  {
+    id: "inj.approval.authority-claim",
+    family: "approval-bypass",
+    score: 35,
+    pattern: r(`\\b(?:you (?:have been|were|are now|'ve been) (?:granted|given|assigned)|i (?:hereby )?grant you)\\b (?:full |special |temporary |elevated )?(?:admin(?:istrator)?|root|sudo|superuser|developer|god|unrestricted|system|operator)[ -](?:privileges?|access|mode|rights|permissions?|clearance|status|level)\\b|\\b(?:as|i am) (?:the|your) (?:system administrator|sysadmin|gateway operator|operator|developer|owner|admin(?:istrator)?),? i (?:authori[sz]e|allow|approve|permit) you\\b`),
+    gate: [["granted","given","assigned","promoted","grant you","authori","allow","approve","permit"]],
+    message: "claims to grant the agent elevated privileges or to authorize actions on the operator's behalf; authority cannot come from a message",
   },
   // ---- tool coercion --------------------------------------------------------------------------
   {
@@ -287,7 +298,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.tool.use-tool",
     family: "tool-coercion",
     score: 35,
-    pattern: r(`\\b(?:use|call|invoke|trigger)\\b (?:the |your )?\`?(?:exec|shell|bash|terminal|browser|fetch|http|web_fetch|send_?email|email|file_?write|write_?file|apply_patch|system\\.run|gateway|nodes|python|code interpreter)\`? (?:tool|function|command)\\b`),
+    pattern: r(`\\b(?:use|using|call|calling|invoke|trigger|run|running|with)\\b (?:the |your )?\`?(?:exec|shell|bash|terminal|browser|fetch|http|web_fetch|send_?email|email|file_?write|write_?file|apply_patch|system\\.run|gateway|nodes|python|code interpreter)\`? (?:tool|function)\\b|\\b(?:use|call|invoke|trigger)\\b (?:the |your )?\`?(?:exec|shell|bash|terminal|browser|fetch|http|web_fetch|send_?email|email|file_?write|write_?file|apply_patch|system\\.run|gateway|nodes|python|code interpreter)\`? command\\b`),
     gate: [[" tool"," function"," command"]],
     message: "tells the agent which tool to call (tool coercion); tool choice must come from the user, not from content",
   },
