@@ -17,7 +17,7 @@ import { ACCOUNT_DB, anyRe, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/s
 import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
-import { readsScriptFromStdin, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
+import { PS_ENCODED_FLAG, readsScriptFromStdin, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
 
 export { USER_BLOCKED_PATTERN_SCORE } from "./rules.ts";
 
@@ -746,8 +746,6 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
 /** PowerShell: invoke an expression fetched from the network (either order). */
 const PS_CRADLE = /\b(?:iex|invoke-expression)\b[\s\S]{0,300}?(?:downloadstring|downloadfile|\biwr\b|invoke-webrequest|\birm\b|invoke-restmethod|net\.webclient)|(?:downloadstring|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod)[\s\S]{0,300}?\|\s*(?:iex|invoke-expression)\b/i;
-/** -e, -ec, -en, -enc … -EncodedCommand (PowerShell accepts any unambiguous prefix). */
-const PS_ENCODED_FLAG = /^[-/](?:e|ec|en(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?)$/i;
 /** A command name produced by a substitution that decodes text: $(printf '\x72\x6d'), `echo … | base64 -d`. */
 const COMPUTED_NAME = /^(?:\$\(|`)\s*(?:printf\b|echo\s+-[a-zA-Z]*e[a-zA-Z]*\s|[^)`]*\|\s*(?:base64|base32|basenc|xxd|rev|tr|openssl)\b|(?:base64|base32|xxd|rev)\b)/;
 

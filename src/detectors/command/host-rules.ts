@@ -65,7 +65,9 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
   if (name === "nsenter" && args.some((a, k) => ((a === "-t" || a === "--target") && args[k + 1] === "1") || a === "--target=1" || a === "-t1")) hit(RULES.containerEscape, c);
 
   // --- every process at once ---
-  if (name === "kill" && (args.slice(1).includes("-1") || args[args.indexOf("--") + 1] === "-1" && args.includes("--"))) hit(RULES.killAll, c);
+  // kill -9 -1, kill -s KILL -1, kill -- -1: pid -1 is every process the caller may signal.
+  const dashDash = args.indexOf("--");
+  if (name === "kill" && (args.slice(1).includes("-1") || (dashDash >= 0 && args[dashDash + 1] === "-1"))) hit(RULES.killAll, c);
   if (name === "killall5") hit(RULES.killAll, c);
   if ((name === "pkill" || name === "killall") && args.some((a) => /^-(?:u|U)$|^--user(?:=|$)|^-u\S/.test(a))) {
     let names = 0;

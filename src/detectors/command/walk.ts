@@ -604,10 +604,13 @@ function follow(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
   }
 }
 
+/** -e, -ec, -en, -enc … -EncodedCommand (PowerShell accepts any unambiguous prefix; `-ec` is an alias). */
+export const PS_ENCODED_FLAG = /^[-/](?:ec|e(?:n(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?)?)$/i;
+
 /** The script of `powershell -EncodedCommand <base64 of UTF-16LE>` (any prefix of the flag), decoded. */
 export function encodedPowerShell(args: readonly string[]): string | undefined {
   for (let k = 0; k + 1 < args.length; k++) {
-    if (!/^[-/](?:e|ec|en|enc\w{0,11})$/i.test(args[k]!) || !/^(?:-|\/)e(?:n(?:c(?:o(?:d(?:e(?:d(?:c(?:o(?:m(?:m(?:a(?:n(?:d)?)?)?)?)?)?)?)?)?)?)?)?|c)?$/i.test(args[k]!)) continue;
+    if (!PS_ENCODED_FLAG.test(args[k]!)) continue;
     const b64 = args[k + 1]!;
     if (!/^[A-Za-z0-9+/=]{8,}$/.test(b64) || b64.length > 64 * 1024) return undefined;
     const text = Buffer.from(b64, "base64").toString("utf16le");
