@@ -13,7 +13,7 @@ import { compileUserPattern } from "../common/regex.ts";
 import { requiredLiteral } from "../injection/prefilter.ts";
 import { codeRules } from "./code-rules.ts";
 import { hostRules, type PathView } from "./host-rules.ts";
-import { ACCOUNT_DB, anyRe, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/sensitive-paths.ts";
+import { ACCOUNT_DB, anyRe, INSECURE_PATH_HEAD, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/sensitive-paths.ts";
 import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
@@ -394,6 +394,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     const { name, args } = c;
     if (c.privileged && privileged === undefined) privileged = c;
     const words = allWordsOf(c);
+    const wt = writeTargets(c);
     const argLine = args.join(" ");
 
     // --- download-exec / decode-exec / net-pipe: executors fed by a pipe ---
@@ -433,7 +434,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
         else if (decoded.has(baseOf(runs))) hit(RULES.decodeExec, c, "decoded into a file that is then run");
       }
     }
-    if ((isDecoder(c) || c.upstream.some(isDecoder)) && decoded.size < 32) for (const t of writeTargets(c)) if (!t.startsWith("/dev/")) decoded.add(baseOf(t));
+    if ((isDecoder(c) || c.upstream.some(isDecoder)) && decoded.size < 32) for (const t of wt) if (!t.startsWith("/dev/")) decoded.add(baseOf(t));
     // certutil -urlcache -f URL out.exe; bitsadmin /transfer job URL out.exe: Windows downloaders.
     if (((name === "certutil" && args.some((a) => /^[-/]urlcache$/i.test(a))) || (name === "bitsadmin" && args.some((a) => /^\/transfer$/i.test(a)))) && args.length > 0 && downloaded.size < 32) downloaded.add(baseOf(args[args.length - 1]!));
     if (DOWNLOADERS.has(name) && downloaded.size < 32) {
@@ -585,7 +586,6 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (c.code === undefined && !INTERPRETERS.has(name) && !SHELLS.has(name) && (args.some((a) => CODE_CALL_ARG.test(a)) || (name === "sed" && sedExecutes(args)))) hit(RULES.codeCall, c);
 
     // --- persistence ---
-    const wt = writeTargets(c);
     const codeWrites = c.code !== undefined && /O_(?:RDWR|WRONLY|CREAT)|open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
     const persistWritten = g.persist ? wt.find((w) => anyRe(PERSIST_RES, w)) : undefined;
     if (!g.persist && !g.rc) {
@@ -665,7 +665,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       if (args.filter((a) => !a.startsWith("-")).slice(name === "setfacl" ? 0 : 1).some((t) => CRITICAL_PATH.test(t) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(t))) hit(RULES.chmodRoot, c);
     }
     if (/^(?:shutdown|reboot|halt|poweroff)$/.test(name) || (name === "init" && /^[06]$/.test(args[0] ?? "")) || (name === "systemctl" && /^(?:reboot|poweroff|halt|kexec)$/.test(args[0] ?? ""))) hit(RULES.power, c);
-    hostRules(c, { writes: wt, ...PATH_VIEW }, hit);
+    hostRules(c, wt, PATH_VIEW, hit);
 
     // --- privilege escalation ---
     if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
@@ -728,7 +728,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   // Bare assignments (`HISTSIZE=0`, `PATH=/tmp:$PATH`) run no command but change what follows.
   for (const [k, v] of walk.vars) {
     if (/^HIST(?:FILE|SIZE|FILESIZE)$/.test(k) && (v === "/dev/null" || v === "0" || v === "")) hit(RULES.history);
-    else if (k === "PATH" && /^(?::|\.(?::|\/|$)|\/+(?:tmp|var\/+tmp|dev\/+shm)(?:\/|:|$))/.test(v)) hit(RULES.hijack);
+    else if (k === "PATH" && INSECURE_PATH_HEAD.test(v)) hit(RULES.hijack);
   }
 
   // Combinations.
@@ -796,7 +796,7 @@ function globHidesSensitive(w: string): boolean {
 }
 
 /** Path judgements host-rules.ts shares with this file. */
-const PATH_VIEW: Omit<PathView, "writes"> = {
+const PATH_VIEW: PathView = {
   isSecret: (w) => anyRe(SECRET_RES, w),
   isPersistence: (w) => anyRe(PERSIST_RES, w) || RC_FILE.test(w),
   isCritical: (p) => CRITICAL_PATH.test(p) && !/^\.{1,2}\/*$|^\*$|^\.\/\*$/.test(p),

@@ -5,22 +5,19 @@
 // Each check reads the parsed command (walk.ts); paths are judged by the vocabularies detect.ts
 // passes in, so both files use one definition of "secret" or "system".
 
-import { GUARD_FILE } from "../common/sensitive-paths.ts";
+import { GUARD_FILE, INSECURE_PATH_HEAD, SYSTEM_FILE } from "../common/sensitive-paths.ts";
 import type { HitFn } from "./code-rules.ts";
 import { RULES } from "./rules.ts";
 import type { Cmd } from "./walk.ts";
 
-/** What detect.ts already knows about a command's paths. */
+/** How detect.ts judges paths (one shared object, no per-command state). */
 export interface PathView {
-  /** Paths the command writes (redirects, tee, cp/mv destination, -o …). */
-  readonly writes: readonly string[];
   isSecret(word: string): boolean;
   isPersistence(word: string): boolean;
   /** The root, the home folder or a top-level system folder (not `.`, `..` or `*`). */
   isCritical(path: string): boolean;
 }
 
-const SYSTEM_FILE = /^\/+(?:(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|sys)\/|proc\/+(?:sys\/|sysrq-trigger))/;
 const SYSTEM_PATH = /^\/+(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|root|var\/+spool\/+cron)(?:\/|$)/;
 const ACCOUNT_FILE = /^\/+etc\/+(?:passwd|shadow|group|gshadow|sudoers)(?:\.d)?(?:\/|$)/;
 const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|$)/;
@@ -32,9 +29,9 @@ const GUARD_FILE_IN_CODE = /(?:^|[\s/'"(=,])(?:clawshield\.toml|openclaw-rs\.tom
 const SSH_REMOTE_FORWARD = /^-[1246AaCfGgKkMNnqsTtVvXxYy]*R/;
 const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localtonet|tunnelto)$/;
 const PRIVILEGED_ALIAS = /^(?:sudo|su|doas|pkexec|ssh|scp|passwd|gpg)=/;
-const INSECURE_PATH_HEAD = /^(?::|\.(?::|\/|$)|\/+(?:tmp|var\/+tmp|dev\/+shm)(?:\/|:|$))/;
 
-export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
+/** `writes`: the paths the command writes (redirects, tee, cp/mv destination, -o …), as detect.ts found them. */
+export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: HitFn): void {
   const { name, args } = c;
   const positional = args.filter((a) => !a.startsWith("-"));
 
@@ -83,7 +80,7 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
   }
 
   // --- the guard itself ---
-  if (guardTampering(c, positional, v)) hit(RULES.guardTamper, c);
+  if (guardTampering(c, positional, writes)) hit(RULES.guardTamper, c);
 
   // --- tunnels ---
   if ((name === "ssh" || name === "autossh") && args.some((a) => SSH_REMOTE_FORWARD.test(a))) hit(RULES.tunnel, c, "ssh remote forward");
@@ -104,7 +101,7 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
 
   // --- system files (privileged writes have their own rule) ---
   if (!c.privileged) {
-    const sys = v.writes.find((w) => SYSTEM_FILE.test(w) && !v.isPersistence(w));
+    const sys = writes.find((w) => SYSTEM_FILE.test(w) && !v.isPersistence(w));
     if (sys !== undefined) hit(RULES.systemWrite, c, `\`${sys.slice(0, 60)}\``);
   }
 
@@ -121,7 +118,7 @@ export function hostRules(c: Cmd, v: PathView, hit: HitFn): void {
   if (name === "rm" && positional.some((t) => v.isSecret(t) || (args.some((a) => /^-[a-zA-Z]*[rR]/.test(a)) && /(?:^|\/)\.(?:ssh|gnupg|aws|password-store)\/*$/.test(t)))) hit(RULES.secretDestroy, c);
 }
 
-function guardTampering(c: Cmd, positional: readonly string[], v: PathView): boolean {
+function guardTampering(c: Cmd, positional: readonly string[], writes: readonly string[]): boolean {
   const { name, args } = c;
   if ((name === "pkill" || name === "killall" || name === "kill") && args.some((a) => GUARD.test(a))) return true;
   // pgrep -f clawshield | xargs kill
@@ -137,8 +134,8 @@ function guardTampering(c: Cmd, positional: readonly string[], v: PathView): boo
   if (name === "openclaw" && positional[0] === "plugins" && /^(?:disable|uninstall|remove|rm)$/.test(positional[1] ?? "") && positional.slice(2).some((a) => /clawshield/i.test(a))) return true;
   if (name === "openclaw" && positional[0] === "config" && /^(?:set|unset)$/.test(positional[1] ?? "") && /^plugins\.(?:entries\.clawshield|enabled|allow|deny|load)/.test(positional[2] ?? "")) return true;
   if (/^(?:npm|pnpm|yarn|bun)$/.test(name) && /^(?:uninstall|remove|rm|un|unlink|r)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => /clawshield/i.test(a))) return true;
-  const touched = name === "rm" || name === "mv" || name === "shred" || name === "truncate" || name === "unlink" ? positional : [];
-  return [...touched, ...v.writes].some((p) => GUARD_FILE.test(p));
+  if ((name === "rm" || name === "mv" || name === "shred" || name === "truncate" || name === "unlink") && positional.some((p) => GUARD_FILE.test(p))) return true;
+  return writes.some((p) => GUARD_FILE.test(p));
 }
 
 const INDEX_OPTION = /^(?:-i|--index-url|--extra-index-url|--registry|--source|-s|--find-links|-f)$/;

@@ -50,6 +50,12 @@ export const RC_FILE = /(?:^|\/|~)\.(?:bashrc|bash_profile|bash_login|bash_logou
 /** ClawShield's config and evidence (default names; README "Where state and keys live") and its plugin folder. */
 export const GUARD_FILE = /(?:^|\/)(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?:\/|$)|\/clawshield\/+(?:state\.db|decisions\.jsonl|quarantine)|\.openclaw\/+(?:extensions|plugins)\/+clawshield/i;
 
+/** System files: programs, libraries, boot files and kernel settings (a write changes the host for everyone). */
+export const SYSTEM_FILE = /^\/+(?:(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|sys)\/|proc\/+(?:sys\/|sysrq-trigger))/;
+
+/** A PATH value that starts in the current folder or a world-writable one, so planted programs win. */
+export const INSECURE_PATH_HEAD = /^(?::|\.(?::|\/|$)|\/+(?:tmp|var\/+tmp|dev\/+shm)(?:\/|:|$))/;
+
 export function anyRe(res: readonly RegExp[], s: string): boolean {
   for (const re of res) if (re.test(s)) return true;
   return false;

@@ -6,7 +6,7 @@
 
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
-import { anyRe, GUARD_FILE, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/sensitive-paths.ts";
+import { anyRe, GUARD_FILE, PERSIST_RES, RC_FILE, SECRET_RES, SYSTEM_FILE } from "../common/sensitive-paths.ts";
 
 export type Access = "write" | "read" | "unknown";
 
@@ -32,7 +32,6 @@ export const PATH_RULES = {
 
 export const PATH_RULE_LIST: readonly PathRule[] = Object.values(PATH_RULES);
 
-const SYSTEM_FILE = /^\/+(?:(?:etc|usr|bin|sbin|lib(?:32|64|x32)?|boot|sys)\/|proc\/+(?:sys\/|sysrq-trigger))/;
 /** The Gateway's own config and approvals (a write changes what it lets the agent do). */
 const OPENCLAW_CONFIG = /\.openclaw\/+(?:openclaw\.json|exec-approvals\.json)\b|(?:^|\/)exec-approvals\.json$/;
 /** Tools that run things: their cwd/path parameters are context, judged by the command detector. */
