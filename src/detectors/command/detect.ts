@@ -496,6 +496,15 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
     if (/(?:^|[\s'"])(?::!|!)\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b|:(?:shell|sh)\b|:set\s+shell=/.test(argLine)) hit(RULES.shellOption, c);
     if (args.some((a) => /(?:checkpoint-action=exec|to-command|use-compress-program|rsh-command|rsync-path|--pager|--editor|--exec|-exec-path|core\.pager|core\.editor|core\.sshCommand|sequence\.editor|PAGER|EDITOR|VISUAL|GIT_SSH_COMMAND|--command|--run|-e\s*sh|interpreter)[=\s:]+['"]?(?:[!|]\s*)?(?:\/(?:usr\/)?(?:bin\/)?)?(?:ba|da|z|k|a)?sh\b/i.test(a))) hit(RULES.shellOption, c);
+    else if (c.code === undefined && !SHELLS.has(name) && !READERS.has(name) && !EMBED_EXEMPT.has(name)) {
+      // Any program handed a shell inside a longer argument (`'.shell /bin/sh'`, `'\! /bin/sh'`,
+      // `--pre-hook '/bin/sh 1>&0'`, `ProxyCommand=';sh 0<&2 1>&2'`, `'(term "/bin/sh")'`): the
+      // argument is something the program runs. For ssh only its local options count (`-o`): the
+      // remote command runs on the other host.
+      const local = SSH_TOOLS.has(name) || name === "scp" || name === "rsync" ? args.filter((a, k) => /^-(?:o|e|S)$/.test(args[k - 1] ?? "") || /^-o\w+=/.test(a)) : args;
+      const embedded = local.find((a) => !SHELL_WORD.test(a) && EMBEDDED_SHELL.test(a));
+      if (embedded !== undefined) hit(RULES.shellOption, c, `a shell inside \`${excerpt(embedded, 0, undefined, 50)}\``);
+    }
     for (const [k, v] of c.env) {
       if (/^(?:PAGER|EDITOR|VISUAL|MANPAGER|GIT_PAGER|GIT_EDITOR|SYSTEMD_PAGER|SYSTEMD_EDITOR|CRASHPAGER|LESSOPEN|BROWSER|GIT_SSH_COMMAND|SHELL)$/.test(k) && /(?:^|[/\s!|])(?:ba|da|z|k|a)?sh\b|\/usr\/bin\/id\b/.test(v)) hit(RULES.shellOption, c, `${k} points at a shell`);
       if (k === "LD_PRELOAD" || k === "LD_LIBRARY_PATH" && /\/tmp\//.test(v) || k === "DYLD_INSERT_LIBRARIES") {
@@ -724,6 +733,12 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   else if (!hits.some((h) => h.rule === RULES.interpSocket) && text.length <= MAX_CODE_SCAN && STRONG_SOCKET.test(text) && STRONG_PROCESS.test(text)) hit(RULES.interpSocket, undefined, "socket and process APIs in the same payload");
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
   if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
+  // A shell wired to the terminal (`sh 0<&2 1>&2`, `/bin/sh </dev/tty`) or `exec /bin/sh` anywhere in the
+  // line: written into a stub script, piped into m4, given to watch or a config file. Normal scripts
+  // and commands do not re-attach a shell to the terminal.
+  if (!hits.some((h) => h.rule === RULES.shellEscape || h.rule === RULES.shellOption) && (STUB_SHELL.test(text) || EXEC_SHELL.test(text))) hit(RULES.shellOption, undefined, "a shell wired to the terminal");
+  // `nc -e /bin/sh host port` inside a string another program runs (`sqlite3 -cmd '.shell nc -e …'`).
+  if (!hits.some((h) => h.rule === RULES.ncExec) && /(?:^|[\s;|&!'"(=:,`])(?:nc|ncat|netcat|nc\.traditional)\s[^\n'"|;&]{0,80}?-[a-zA-Z]*[ec]\s+['"]?(?:\/(?:usr\/)?bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text)) hit(RULES.ncExec);
 
   // Bare assignments (`HISTSIZE=0`, `PATH=/tmp:$PATH`) run no command but change what follows.
   for (const [k, v] of walk.vars) {
@@ -966,6 +981,18 @@ const STRONG_PROCESS = /GetStream\s*\(|ProcessBuilder|getRuntime\(\)\.exec|\bdup
 
 /** Program-running or file-reading code passed as an argument of a non-interpreter (REPL one-liners, TeX, …). */
 const CODE_CALL_ARG = /Runtime\.getRuntime\(\)\.exec\s*\(|new\s+(?:java\.lang\.)?ProcessBuilder\s*\(|Process\.Start\s*\(|\bos\.execute\s*\(|\bio\.popen\s*\(|\bos\.system\s*\(|\bsubprocess\.\w+\s*\(|require\(\s*["']child_process["']\)|System\.IO\.File\.\w+\s*\(|\bFile\.(?:ReadAll\w*|WriteAll\w*|read|write|open)\s*\(|\\(?:immediate)?\\?write18\b|\\openout\b|\\input\s*\|/;
+/**
+ * A shell inside a longer argument: its full path after a separator or quote (`'.shell /bin/sh'`,
+ * `"(term \"/bin/sh\")"`), or a bare shell made interactive (`sh -i`), wired to the terminal
+ * (`sh 0<&2 1>&2`, `sh </dev/tty`) or cut off by a comment (`'sh #'`).
+ */
+const EMBEDDED_SHELL = /(?:^|[\s;|&!'"(=:,`])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|da|z|k|a|tc)?sh(?=$|[\s;'"),`|&<>])|(?:^|[\s;|&!'"(=:,`])(?:ba|da|z|k|a)?sh(?:\s+-[a-z]*i[a-z]*\b|\s*\d?[<>]&\s*\d|\s*[<>]\s*\/dev\/tty|\s+#)/;
+/** A shell, with flags only, whose stdin/stdout are re-attached to the terminal: `/bin/sh -i 0<&2 1>&2`, `sh </dev/tty`. */
+const STUB_SHELL = /(?:^|[\s;|&!'"(=:,`\]])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh(?:\s+-[a-zA-Z]+)*\s*(?:\d?[<>]&\s*\d|\d?[<>]\s*(?:\/dev\/tty|\$\(tty\)))/;
+/** `exec /bin/sh` ending a string or line: the program is replaced by a shell. */
+const EXEC_SHELL = /\bexec\s+\/(?:usr\/)?bin\/(?:ba|da|k|a)?sh(?:\s+-[a-zA-Z]+)*\s*(?:$|[\n;'")])/;
+/** Programs whose arguments name shells as data: writers of scripts and account tools. */
+const EMBED_EXEMPT = new Set(["echo", "printf", "chsh", "usermod", "useradd", "adduser", "ln", "cp", "mv", "install", "which", "command", "type", "tee", "sed", "perl", "grep", "git", "docker", "podman", "kubectl", "su", "sudo", "doas", "runuser", "xargs", "nohup", "env", "time", "timeout", "watch"]);
 
 /** `sed e`, `sed '1e cmd'`, `sed 's/x/y/e'`: GNU sed runs a command. */
 function sedExecutes(args: readonly string[]): boolean {
