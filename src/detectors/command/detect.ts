@@ -738,7 +738,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   // and commands do not re-attach a shell to the terminal.
   if (!hits.some((h) => h.rule === RULES.shellEscape || h.rule === RULES.shellOption) && (STUB_SHELL.test(text) || EXEC_SHELL.test(text))) hit(RULES.shellOption, undefined, "a shell wired to the terminal");
   // `nc -e /bin/sh host port` inside a string another program runs (`sqlite3 -cmd '.shell nc -e …'`).
-  if (!hits.some((h) => h.rule === RULES.ncExec) && /(?:^|[\s;|&!'"(=:,`])(?:nc|ncat|netcat|nc\.traditional)\s[^\n'"|;&]{0,80}?-[a-zA-Z]*[ec]\s+['"]?(?:\/(?:usr\/)?bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text)) hit(RULES.ncExec);
+  // Found from the rare `-e sh` end, then nc looked for just before it (a forward scan from every `nc` cost 2x on 1 MB of `nc -x`).
+  if (!hits.some((h) => h.rule === RULES.ncExec) && ncExecInText(text)) hit(RULES.ncExec);
 
   // Bare assignments (`HISTSIZE=0`, `PATH=/tmp:$PATH`) run no command but change what follows.
   for (const [k, v] of walk.vars) {
@@ -991,6 +992,29 @@ const EMBEDDED_SHELL = /(?:^|[\s;|&!'"(=:,`])\/(?:usr\/)?(?:local\/)?bin\/(?:ba|
 const STUB_SHELL = /(?:^|[\s;|&!'"(=:,`\]])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh(?:\s+-[a-zA-Z]+)*\s*(?:\d?[<>]&\s*\d|\d?[<>]\s*(?:\/dev\/tty|\$\(tty\)))/;
 /** `exec /bin/sh` ending a string or line: the program is replaced by a shell. */
 const EXEC_SHELL = /\bexec\s+\/(?:usr\/)?bin\/(?:ba|da|k|a)?sh(?:\s+-[a-zA-Z]+)*\s*(?:$|[\n;'")])/;
+const EXEC_FLAG_SHELL = /\s-[a-zA-Z]*[ec]\s+['"]?(?:\/(?:usr\/)?bin\/)?(?:ba|da|z|k|a)?sh\b/g;
+const NC_WORD = /(?:^|[\s;|&!'"(=:,`])(?:nc|ncat|netcat|nc\.traditional)\s/g;
+
+/**
+ * `nc … -e /bin/sh` anywhere in the text, including inside strings that other programs run: one
+ * pass over both patterns (the last `nc` before each `-e sh`, at most 90 characters back, with no
+ * quote, pipe or separator between), linear in the text.
+ */
+function ncExecInText(text: string): boolean {
+  EXEC_FLAG_SHELL.lastIndex = 0;
+  NC_WORD.lastIndex = 0;
+  let lastNc = -1;
+  let nc = NC_WORD.exec(text);
+  for (let m = EXEC_FLAG_SHELL.exec(text); m !== null; m = EXEC_FLAG_SHELL.exec(text)) {
+    while (nc !== null && nc.index < m.index) {
+      lastNc = nc.index;
+      nc = NC_WORD.exec(text);
+    }
+    if (lastNc >= 0 && m.index - lastNc <= 90 && !/[\n'"|;&]/.test(text.slice(lastNc + 1, m.index))) return true;
+  }
+  return false;
+}
+
 /** Programs whose arguments name shells as data: writers of scripts and account tools. */
 const EMBED_EXEMPT = new Set(["echo", "printf", "chsh", "usermod", "useradd", "adduser", "ln", "cp", "mv", "install", "which", "command", "type", "tee", "sed", "perl", "grep", "git", "docker", "podman", "kubectl", "su", "sudo", "doas", "runuser", "xargs", "nohup", "env", "time", "timeout", "watch"]);
 
