@@ -1002,10 +1002,12 @@ const NC_WORD = /(?:^|[\s;|&!'"(=:,`])(?:nc|ncat|netcat|nc\.traditional)\s/g;
  */
 function ncExecInText(text: string): boolean {
   EXEC_FLAG_SHELL.lastIndex = 0;
+  let m = EXEC_FLAG_SHELL.exec(text);
+  if (m === null) return false; // the common case: no `-e sh` at all, so no scan for nc
   NC_WORD.lastIndex = 0;
   let lastNc = -1;
   let nc = NC_WORD.exec(text);
-  for (let m = EXEC_FLAG_SHELL.exec(text); m !== null; m = EXEC_FLAG_SHELL.exec(text)) {
+  for (; m !== null; m = EXEC_FLAG_SHELL.exec(text)) {
     while (nc !== null && nc.index < m.index) {
       lastNc = nc.index;
       nc = NC_WORD.exec(text);

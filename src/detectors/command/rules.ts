@@ -8,17 +8,12 @@
 // from another program) score 15..30 so they review together with the exec bonus; weak signals
 // that ordinary commands produce stay below 15.
 
-export interface CommandRule {
-  readonly id: string;
-  /** Family, without the `command/` prefix. */
-  readonly family: string;
-  readonly score: number;
-  readonly tag: string;
-  readonly message: string;
-}
+import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
+
+/** A command rule; its family is used without the `command/` prefix. */
+export type CommandRule = DetectorRule;
 
 const FIX_BLOCK = "Do not run it; if it is really intended, run it by hand or allow-list this exact command (security.allowed_commands).";
-const FIX_REVIEW = "Confirm the intent before approving; suppress with security.disabled_rules if this is routine here.";
 
 const R = (id: string, family: string, score: number, tag: string, what: string, fix = score >= 65 ? FIX_BLOCK : FIX_REVIEW): CommandRule => ({ id, family, score, tag, message: `${what}. ${fix}` });
 

@@ -6,20 +6,14 @@
 
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
+import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
 import { anyRe, GUARD_FILE, PERSIST_RES, RC_FILE, SECRET_RES, SYSTEM_FILE } from "../common/sensitive-paths.ts";
 
 export type Access = "write" | "read" | "unknown";
 
-interface PathRule {
-  readonly id: string;
-  readonly family: string;
-  readonly score: number;
-  readonly tag: string;
-  readonly message: string;
-}
+type PathRule = DetectorRule;
 
 const FIX_BLOCK = "Do not let the agent change it; if it is really intended, make the change by hand.";
-const FIX_REVIEW = "Confirm the intent before approving; suppress with security.disabled_rules if this is routine here.";
 
 export const PATH_RULES = {
   guardTamper: { id: "file.evasion.guard-tamper", family: "defense-evasion", score: 85, tag: "approval_bypass", message: `a file tool changes ClawShield's config or evidence, or the OpenClaw Gateway's config or exec approvals: the guard's own settings. ${FIX_BLOCK}` },
