@@ -7,6 +7,7 @@ import { loadShellParser } from "./command/parser.ts";
 import { createCompatCommandDetector, createCompatPromptDetector } from "./compat/rust-compat.ts";
 import { createInjectionDetector } from "./injection/detect.ts";
 import { createPathDetector } from "./path/detect.ts";
+import { createSecretDetector } from "./secret/detect.ts";
 import { createUrlDetector } from "./url/detect.ts";
 
 /** Builds the detectors for a config: compiled once (async: the shell parser is WASM), evaluated many times. */
@@ -15,5 +16,5 @@ export async function createDefaultDetectors(config: ResolvedConfig): Promise<De
     return [createCompatPromptDetector(config.security), createCompatCommandDetector(config.security)];
   }
   const shell = await loadShellParser();
-  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security), createPathDetector()];
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security), createPathDetector(), createSecretDetector()];
 }

@@ -9,8 +9,8 @@ import type { Action, ActionContext, ActionKind, Subject, SubjectKind } from "./
 const COMMAND_KEYS = new Set(["command", "cmd", "shell", "bash", "exec", "script", "commandtext", "command_text", "run", "sh"]);
 /** Keys whose array value is an argv (joined into one command). */
 const ARGV_KEYS = new Set(["argv", "args", "arguments", "commandargv", "command_argv"]);
-const URL_KEYS = new Set(["url", "uri", "href", "link", "targeturl", "target_url", "artifact_url", "artifacturl", "src", "endpoint", "webhook"]);
-const FILE_KEYS = new Set(["file", "path", "file_path", "filepath", "filename", "artifact_path", "artifactpath", "target_file", "targetfile", "paths", "files", "dest", "destination", "cwd"]);
+const URL_KEYS = new Set(["url", "uri", "href", "link", "targeturl", "target_url", "artifact_url", "artifacturl", "src", "endpoint", "webhook", "mediaurl", "media_url"]);
+const FILE_KEYS = new Set(["file", "path", "file_path", "filepath", "filename", "artifact_path", "artifactpath", "target_file", "targetfile", "paths", "files", "dest", "destination", "cwd", "media", "attachment", "mediapath", "media_path"]);
 
 const URL_IN_TEXT = /\b(?:https?|ftp|wss?):\/\/[^\s"'<>`)\]}]+|\b(?:data|javascript):[^\s"'<>`]{4,}/gi;
 const MAX_SUBJECTS = 512;

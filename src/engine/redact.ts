@@ -1,14 +1,15 @@
 // Secret redaction for everything ClawShield writes or shows: evidence excerpts, quarantine
 // records, logs. Patterns are linear-time (no nested quantifiers).
 
+import { CREDENTIAL_FORMATS } from "./credential-formats.ts";
+
+// Redaction errs on the side of hiding: the credential formats are used without their `valid`
+// checks, and a shorter `sk-` key shape is kept too.
 const SECRET_PATTERNS: readonly RegExp[] = [
+  // A whole PEM private key block (the credential format only matches its header).
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key id
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}\b/g, // OpenAI / Anthropic style keys
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
-  /\bAIza[0-9A-Za-z_-]{30,}\b/g, // Google API key
+  ...CREDENTIAL_FORMATS.filter((f) => f.id !== "private-key").map((f) => f.re),
+  /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}\b/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWT
   /\b(?:bearer|token)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
   /\b(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret)\s*[=:]\s*("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'&;]{1,200})/gi,
@@ -22,7 +23,7 @@ export function redactSecrets(s: string): string {
   let out = s;
   for (const re of SECRET_PATTERNS) {
     re.lastIndex = 0;
-    out = out.replace(re, (m, quoted?: string) => {
+    out = out.replace(re, (m, quoted?: unknown) => {
       if (typeof quoted === "string" && m.length > quoted.length) return m.slice(0, m.length - quoted.length) + REDACTED;
       return REDACTED;
     });

@@ -7,14 +7,15 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { parseAction } from "../../src/engine/action.ts";
 import { createEngine } from "../../src/index.ts";
-import { accessOf, judgePath, patchPaths, PATH_RULE_LIST } from "../../src/detectors/path/detect.ts";
+import { accessOf, judgePath, patchPaths, PATH_RULE_LIST, type Access } from "../../src/detectors/path/detect.ts";
 
-const rule = (p: string, access: "write" | "read" | "unknown"): string | undefined => judgePath(p, access)?.id;
+const rule = (p: string, access: Access): string | undefined => judgePath(p, access)?.id;
 
-test("tools map to an access: OpenClaw's write/edit/apply_patch write, read reads, others are unknown", () => {
+test("tools map to an access: OpenClaw's write/edit/apply_patch write, read reads, message sends, others are unknown", () => {
   for (const t of ["write", "edit", "apply_patch", "file_write", "str_replace_editor.create", "fs.delete"]) assert.equal(accessOf(t), "write", t);
   for (const t of ["read", "file_read", "view_file"]) assert.equal(accessOf(t), "read", t);
-  for (const t of ["message", "browser", undefined]) assert.equal(accessOf(t), "unknown", String(t));
+  for (const t of ["message", "sessions_send", "upload_file"]) assert.equal(accessOf(t), "send", t);
+  for (const t of ["browser", "nodes", undefined]) assert.equal(accessOf(t), "unknown", String(t));
 });
 
 test("writes: the guard's config blocks, persistence blocks, rc files and system files review", () => {
@@ -29,6 +30,12 @@ test("reads: secrets review whatever the tool; ordinary files and the guard's co
   for (const p of ["/home/u/.ssh/id_ed25519", "~/.aws/credentials", ".env", "/etc/shadow", "/home/u/.openclaw/openclaw.json"]) assert.equal(rule(p, "read"), "file.credential.secret-access", p);
   for (const p of ["src/index.ts", "/home/u/.ssh/id_ed25519.pub", "clawshield.toml", "/etc/hosts"]) assert.equal(rule(p, "read"), undefined, p);
   assert.equal(rule("/home/u/.ssh/authorized_keys", "unknown"), "file.persistence.sensitive-path");
+});
+
+test("sends: a credential file or the Gateway's config as an attachment blocks; ordinary files do not", () => {
+  for (const p of ["/home/u/.ssh/id_rsa", "~/.aws/credentials", ".env", "~/.openclaw/openclaw.json", "~/.openclaw", "clawshield.toml"]) assert.equal(rule(p, "send"), "file.exfil.secret-send", p);
+  for (const p of ["report.pdf", "/tmp/chart.png", "/home/u/.ssh/id_ed25519.pub"]) assert.equal(rule(p, "send"), undefined, p);
+  assert.equal(rule("/etc/cron.d/job", "send"), "file.persistence.sensitive-path");
 });
 
 test("apply_patch: every added, updated, deleted and moved-to path is judged", () => {

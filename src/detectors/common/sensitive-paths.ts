@@ -7,7 +7,7 @@ export const SECRET_RES: readonly RegExp[] = [
   /(?:^|[\s/'"=@:<(])\.ssh\/+(?:id_[a-z0-9_]+|identity|[\w.-]*_key)(?![\w.]*\.pub)\b/i,
   /\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?![\w.]*\.pub)/,
   /\.aws\/+(?:credentials|config)\b/,
-  /(?:^|[\s/'"=@:<(])\.(?:aws|ssh|gnupg|kube|password-store)\/*(?=$|[\s'")])/,
+  /(?:^|[\s/'"=@:<(])\.(?:aws|ssh|gnupg|kube|password-store|openclaw)\/*(?=$|[\s'")])/,
   /\.kube\/+config\b/,
   /(?:^|[\s/'"=@:<(])\.(?:netrc|git-credentials|pgpass|my\.cnf|pypirc|npmrc|vault-token|boto|s3cfg|dockercfg)\b/,
   /\.docker\/+config\.json/,

@@ -7,9 +7,10 @@
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
+import { isSendTool } from "../common/send-tools.ts";
 import { anyRe, GUARD_FILE, PERSIST_RES, RC_FILE, SECRET_RES, SYSTEM_FILE } from "../common/sensitive-paths.ts";
 
-export type Access = "write" | "read" | "unknown";
+export type Access = "write" | "read" | "send" | "unknown";
 
 type PathRule = DetectorRule;
 
@@ -20,6 +21,7 @@ export const PATH_RULES = {
   persistWrite: { id: "file.persistence.sensitive-write", family: "persistence", score: 75, tag: "persistence", message: `a file tool writes a persistence or system-auth location (authorized_keys, sudoers, cron, systemd units, ld.so.preload, launchd, /etc/passwd, git hooks). ${FIX_BLOCK}` },
   rcWrite: { id: "file.persistence.shell-rc-write", family: "persistence", score: 35, tag: "persistence", message: `a file tool changes a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell. ${FIX_REVIEW}` },
   systemWrite: { id: "file.persistence.system-file-write", family: "persistence", score: 35, tag: "persistence", message: `a file tool writes a system file (/etc, /usr, /bin, /boot, /proc/sys …). ${FIX_REVIEW}` },
+  secretSend: { id: "file.exfil.secret-send", family: "exfiltration", score: 80, tag: "exfiltration", message: `a sending tool (a chat message's attachment, an upload, mail) would send a credential or private-key file, or the Gateway's config with its tokens, off the host. Do not send it; if it is really intended, send it by hand.` },
   secret: { id: "file.credential.secret-access", family: "credential-access", score: 35, tag: "credential_access", message: `a file tool opens a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets). ${FIX_REVIEW}` },
   unknownSensitive: { id: "file.persistence.sensitive-path", family: "persistence", score: 35, tag: "persistence", message: `a tool of unknown effect is given a persistence, system-auth or guard location. ${FIX_REVIEW}` },
 } as const satisfies Record<string, PathRule>;
@@ -33,9 +35,10 @@ const RUNNERS = new Set(["exec", "bash", "process", "shell", "system.run"]);
 const WRITE_TOOL = /(?:^|[_.-])(?:write|edit|apply_patch|patch|create|save|append|replace|str_replace|insert|move|rename|delete|remove|upload|put|copy)(?:$|[_.-])|^(?:write|edit|apply_patch|multiedit|notebookedit)$/i;
 const READ_TOOL = /(?:^|[_.-])(?:read|view|open|cat|get|load|show|download)(?:$|[_.-])|^(?:read|glob|grep|ls)$/i;
 
-/** What a tool does with the paths it is given. */
+/** What a tool does with the paths it is given. Sending comes first: `upload_file` sends. */
 export function accessOf(tool: string | undefined): Access {
   if (tool === undefined) return "unknown";
+  if (isSendTool(tool)) return "send";
   if (WRITE_TOOL.test(tool)) return "write";
   if (READ_TOOL.test(tool)) return "read";
   return "unknown";
@@ -55,14 +58,16 @@ export function judgePath(path: string, access: Access): PathRule | undefined {
   if (p === "" || p.length > 4096) return undefined;
   const guard = GUARD_FILE.test(p) || OPENCLAW_CONFIG.test(p);
   const persist = anyRe(PERSIST_RES, p);
+  const secret = anyRe(SECRET_RES, p);
+  if (access === "send" && (secret || guard)) return PATH_RULES.secretSend;
   if (access === "write") {
     if (guard) return PATH_RULES.guardTamper;
     if (persist) return PATH_RULES.persistWrite;
     if (RC_FILE.test(p)) return PATH_RULES.rcWrite;
   }
-  if (anyRe(SECRET_RES, p)) return PATH_RULES.secret;
+  if (secret) return PATH_RULES.secret;
   if (access === "write" && SYSTEM_FILE.test(p)) return PATH_RULES.systemWrite;
-  if (access === "unknown" && (guard || persist)) return PATH_RULES.unknownSensitive;
+  if ((access === "unknown" || access === "send") && (guard || persist)) return PATH_RULES.unknownSensitive;
   return undefined;
 }
 
