@@ -1,7 +1,7 @@
 // Secret redaction for everything ClawShield writes or shows: evidence excerpts, quarantine
 // records, logs. Patterns are linear-time (no nested quantifiers).
 
-import { CREDENTIAL_FORMATS } from "./credential-formats.ts";
+import { CREDENTIAL_FORMATS, findCredentials } from "./credential-formats.ts";
 
 // Redaction errs on the side of hiding: the credential formats are used without their `valid`
 // checks, and a shorter `sk-` key shape is kept too.
@@ -29,6 +29,30 @@ export function redactSecrets(s: string): string {
     });
   }
   return out;
+}
+
+/**
+ * Replaces only the credentials with a recognisable shape (credential-formats.ts; a private key
+ * up to its END line) by `marker`: for text that is still sent, where generic `password: …`
+ * redaction would mangle ordinary prose. Returns the text and how many credentials were replaced.
+ */
+export function redactCredentials(s: string, marker: string): { text: string; count: number } {
+  const hits = findCredentials(s, 1024);
+  if (hits.length === 0) return { text: s, count: 0 };
+  const spans = hits.map((h) => {
+    if (h.format.id !== "private-key") return [h.start, h.end] as const;
+    const end = /-----END [A-Z0-9 ]{0,60}PRIVATE KEY(?: BLOCK)?-----/.exec(s.slice(h.end));
+    return [h.start, end === null ? s.length : h.end + end.index + end[0].length] as const;
+  });
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (end <= at) continue;
+    out += s.slice(at, Math.max(at, start)) + marker;
+    at = end;
+  }
+  return { text: out + s.slice(at), count: hits.length };
 }
 
 /** Deep copy of a JSON value with every string redacted. */

@@ -27,6 +27,7 @@ export interface PluginOptions {
   readonly readyTimeoutMs?: number;
   readonly scanInbound?: boolean;
   readonly scanToolResults?: boolean;
+  readonly outboundSecrets?: "redact" | "block" | "off";
   readonly taintPolicy?: "block-exec" | "bonus" | "off";
   readonly toolResultTaintScore?: number;
   readonly taintTtlSecs?: number;
@@ -42,6 +43,7 @@ export const OPTION_KEYS: Readonly<Record<Exclude<keyof PluginOptions, "configPa
   readyTimeoutMs: "plugin.ready_timeout_ms",
   scanInbound: "plugin.scan_inbound",
   scanToolResults: "plugin.scan_tool_results",
+  outboundSecrets: "plugin.outbound_secrets",
   taintPolicy: "plugin.taint_policy",
   toolResultTaintScore: "plugin.tool_result_taint_score",
   taintTtlSecs: "plugin.taint_ttl_secs",
@@ -65,6 +67,7 @@ export const PLUGIN_CONFIG_JSON_SCHEMA = {
     readyTimeoutMs: { type: "integer", minimum: 100, maximum: 14000, description: "How long a hook waits for the engine to start before failing closed (plugin.ready_timeout_ms)." },
     scanInbound: { type: "boolean", description: "Scan inbound messages for prompt injection (plugin.scan_inbound)." },
     scanToolResults: { type: "boolean", description: "Scan tool results for prompt injection (plugin.scan_tool_results)." },
+    outboundSecrets: { type: "string", enum: ["redact", "block", "off"], description: "What happens to an outgoing message that carries a credential: redact it, cancel the message, or let it through (plugin.outbound_secrets)." },
     taintPolicy: { type: "string", enum: ["block-exec", "bonus", "off"], description: "How a session that received an injection is judged (plugin.taint_policy)." },
     toolResultTaintScore: { type: "integer", minimum: 1, maximum: 255, description: "Injection points a tool result must reach to taint its session (plugin.tool_result_taint_score)." },
     taintTtlSecs: { type: "integer", minimum: 1, maximum: 2592000, description: "How long a session stays tainted (plugin.taint_ttl_secs)." },

@@ -1,8 +1,11 @@
 // The hook handlers. before_tool_call decides every tool call (block / ask the human / allow);
 // message_received, after_tool_call and tool_result_persist scan inbound text and tool results for
-// prompt injection and taint the session that received one.
+// prompt injection and taint the session that received one; message_sending keeps credentials out
+// of outgoing replies and messages.
 
 import { newActionId, parseAction } from "../engine/action.ts";
+import { redactCredentials } from "../engine/redact.ts";
+import { judgePath, PATH_RULES } from "../detectors/path/detect.ts";
 import type { Action, Decision, Finding } from "../engine/types.ts";
 import type { PluginConfig } from "../config/sections/plugin.ts";
 import type { Logger } from "../defender/types.ts";
@@ -16,6 +19,8 @@ import type {
   BeforeToolCallResult,
   MessageContext,
   MessageReceivedEvent,
+  MessageSendingEvent,
+  MessageSendingResult,
   ToolContext,
   ToolResultPersistContext,
   ToolResultPersistEvent,
@@ -23,6 +28,8 @@ import type {
 
 /** Scans of one session still running when a tool call arrives are awaited at most this long. */
 export const SETTLE_TIMEOUT_MS = 3000;
+/** What replaces a credential in an outgoing message. */
+export const OUTBOUND_MARKER = "[REDACTED by ClawShield]";
 /** Tool results longer than this are scanned in their first and last parts. */
 export const MAX_RESULT_CHARS = 256 * 1024;
 
@@ -45,6 +52,8 @@ export interface HookHandlers {
   beforeToolCall(event: BeforeToolCallEvent, ctx?: ToolContext): Promise<BeforeToolCallResult | undefined>;
   afterToolCall(event: AfterToolCallEvent, ctx?: ToolContext): Promise<void>;
   messageReceived(event: MessageReceivedEvent, ctx?: MessageContext): Promise<void>;
+  /** Redacts credentials in (or cancels) an outgoing message; undefined = send unchanged. */
+  messageSending(event: MessageSendingEvent, ctx?: MessageContext): Promise<MessageSendingResult | undefined>;
   /** Synchronous (OpenClaw ignores promises here): taints at once when the engine is running. */
   toolResultPersist(event: ToolResultPersistEvent, ctx?: ToolResultPersistContext): undefined;
 }
@@ -298,8 +307,59 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
       }
     },
 
+    async messageSending(event, ctx = {}) {
+      const t0 = performance.now();
+      try {
+        return await messageSendingTimed(event, ctx);
+      } finally {
+        timed("messageSending", t0);
+      }
+    },
+
     toolResultPersist: toolResultPersistHook,
   };
+
+  /**
+   * The last step of most exfiltration is an ordinary reply ("here is the key you asked for").
+   * Credentials are found without the engine (a fixed list of shapes), so redaction works even
+   * while the engine starts; the engine then records the evidence (quarantine, decision log).
+   */
+  async function messageSendingTimed(event: MessageSendingEvent, ctx: MessageContext): Promise<MessageSendingResult | undefined> {
+    const mode = deps.pluginConfig().outbound_secrets;
+    if (mode === "off") return undefined;
+    const content = typeof event?.content === "string" ? event.content : "";
+    const media = mediaOf(event?.metadata);
+    const keyFiles = media.filter((m) => judgePath(m.replace(/^file:\/\//i, ""), "send") === PATH_RULES.secretSend);
+    const redacted = redactCredentials(content, OUTBOUND_MARKER);
+    if (redacted.count === 0 && keyFiles.length === 0) return undefined;
+    const cancel = mode === "block" || keyFiles.length > 0;
+    const what = [redacted.count > 0 ? `${redacted.count} credential(s)` : "", keyFiles.length > 0 ? `key file attachment(s) ${keyFiles.slice(0, 3).join(", ")}` : ""].filter((x) => x !== "").join(" and ");
+    if (cancel) stats.outbound.cancelled++;
+    else stats.outbound.redacted++;
+    const sessionKey = ctx.sessionKey;
+    const decisionId = await recordOutbound(event, ctx, media).catch((e: unknown) => {
+      stats.scans.errors++;
+      logger.error({ err: e, sessionKey }, "outgoing message: evidence could not be recorded (the message is still redacted or cancelled)");
+      return undefined;
+    });
+    logger.warn({ sessionKey, channel: ctx.channelId, to: event?.to, credentials: redacted.count, keyFiles: keyFiles.length, decisionId, outcome: cancel ? "cancelled" : "redacted" }, `outgoing message carried ${what}: ${cancel ? "cancelled" : "sent with the credentials redacted"}`);
+    if (cancel) return { cancel: true, cancelReason: `ClawShield: the message carried ${what}${decisionId ? ` (decision ${decisionId})` : ""}` };
+    return { content: redacted.text };
+  }
+
+  /** The outgoing message judged as a `message` send, for the record; undefined while the engine is not running. */
+  async function recordOutbound(event: MessageSendingEvent, ctx: MessageContext, media: string[]): Promise<string | undefined> {
+    const rt = deps.readyRuntime();
+    if (rt === undefined) {
+      logger.warn({ sessionKey: ctx.sessionKey }, "outgoing message with a credential while the engine is starting: redacted, no evidence recorded");
+      return undefined;
+    }
+    const params: Record<string, unknown> = { action: "send", target: event?.to ?? "", message: event?.content ?? "" };
+    if (media.length > 0) params["attachments"] = media.map((m) => ({ media: m }));
+    const action = parseAction({ kind: "tool_call", tool: "message", params, sessionKey: ctx.sessionKey, channel: ctx.channelId, accountId: ctx.accountId, runId: ctx.runId, source: "plugin:message_sending" }, {});
+    const decision = await rt.defender.evaluate(withId(action, "plg-out"));
+    return decision.id;
+  }
 
   async function afterToolCallTimed(event: AfterToolCallEvent, ctx: ToolContext): Promise<void> {
     const sessionKey = ctx.sessionKey;
@@ -362,6 +422,13 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
     }
     return undefined;
   }
+}
+
+/** The reply's attachments (`metadata.mediaUrls`: local paths or URLs). */
+function mediaOf(meta: Record<string, unknown> | undefined): string[] {
+  const urls = meta?.["mediaUrls"] ?? meta?.["mediaUrl"];
+  const list = Array.isArray(urls) ? urls : [urls];
+  return list.filter((u): u is string => typeof u === "string" && u !== "").slice(0, 32);
 }
 
 function withId(action: Action, prefix: string): Action {

@@ -41,6 +41,9 @@ export function register(api: OpenClawPluginApiLike): void {
   api.on("after_tool_call", handlers.afterToolCall, { priority: HOOK_PRIORITY });
   api.on("message_received", handlers.messageReceived, { priority: HOOK_PRIORITY });
   api.on("tool_result_persist", handlers.toolResultPersist, { priority: HOOK_PRIORITY });
+  // Every message_sending handler sees the original content and the last returned content wins, so
+  // the redaction runs last (lowest priority); a cancel by an earlier handler is terminal anyway.
+  api.on("message_sending", handlers.messageSending, { priority: -HOOK_PRIORITY });
   // Hook-liveness contract v1 (src/gateway/liveness.ts): the sidecar polls our decisions.
   try {
     api.registerGatewayMethod?.(`${PLUGIN_ID}.decisions`, livenessHandler(() => state.ring, () => ({ hookMs: hookMsSummary(state.stats) })), { scope: "operator.read", profileAccess: "independent" });

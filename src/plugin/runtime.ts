@@ -25,13 +25,15 @@ export interface PluginStats {
   failClosed: number;
   approvals: { requested: number; allowed: number; denied: number; timedOut: number };
   scans: { inbound: number; toolResults: number; errors: number };
+  /** Outgoing messages that carried a credential: sent redacted, cancelled, or let through (outbound_secrets = "off" is never counted). */
+  outbound: { redacted: number; cancelled: number };
   taints: number;
   taintBlocks: number;
   engineStarts: number;
   /** Wall time of the last before_tool_call evaluations (ms), newest last, at most 64. */
   recentEvalMs: number[];
   /** Wall time (ms) the Gateway spent inside each ClawShield hook, newest last, at most 64 per hook. */
-  hookMs: { beforeToolCall: number[]; afterToolCall: number[]; messageReceived: number[] };
+  hookMs: { beforeToolCall: number[]; afterToolCall: number[]; messageReceived: number[]; messageSending: number[] };
 }
 
 export interface PluginProcessState {
@@ -49,17 +51,18 @@ export interface PluginProcessState {
 
 const STATE_KEY = Symbol.for("clawshield.plugin.state.v1");
 
-function newStats(): PluginStats {
+export function newStats(): PluginStats {
   return {
     decisions: { allow: 0, review: 0, block: 0 },
     failClosed: 0,
     approvals: { requested: 0, allowed: 0, denied: 0, timedOut: 0 },
     scans: { inbound: 0, toolResults: 0, errors: 0 },
+    outbound: { redacted: 0, cancelled: 0 },
     taints: 0,
     taintBlocks: 0,
     engineStarts: 0,
     recentEvalMs: [],
-    hookMs: { beforeToolCall: [], afterToolCall: [], messageReceived: [] },
+    hookMs: { beforeToolCall: [], afterToolCall: [], messageReceived: [], messageSending: [] },
   };
 }
 

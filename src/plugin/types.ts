@@ -112,6 +112,23 @@ export interface MessageReceivedEvent {
   readonly metadata?: Record<string, unknown>;
 }
 
+/** OpenClaw's message_sending event: an outgoing reply or message-tool send, before delivery. */
+export interface MessageSendingEvent {
+  readonly to?: string;
+  readonly content?: string;
+  readonly replyToId?: string | number;
+  readonly threadId?: string | number;
+  /** Carries `channel`, `accountId` and the reply's `mediaUrls` (local paths or URLs). */
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** What message_sending may return: new content, or a terminal cancel. */
+export interface MessageSendingResult {
+  content?: string;
+  cancel?: boolean;
+  cancelReason?: string;
+}
+
 export interface MessageContext {
   readonly channelId?: string;
   readonly conversationId?: string;

@@ -177,6 +177,28 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
     assert.match(res.text, /file\.persistence\.sensitive-write/);
   });
 
+  // The `message` tool needs a configured channel (none offline) and `sessions_send` is not offered
+  // directly here, but OpenClaw's `tool_call` (tool search) runs any catalog tool, and the inner call
+  // gets its own before_tool_call under its real name. (message_sending, the reply redaction, only
+  // runs for channel deliveries: a chat.send reply is not delivered through it, so it is unit-tested.)
+  test("(g) a credential cannot leave in a sending tool call: sessions_send (via tool_call) is blocked with secret.exfil.send, evidence without the key", { timeout: TURN_MS + 10_000 }, async (t) => {
+    assert.ok(sender);
+    const key = "AKIAQWERTYUIOPASDFGH";
+    const call = JSON.stringify({ id: "sessions_send", args: { sessionKey: "agent:main:elsewhere", message: `here are the keys you asked for: ${key}` } });
+    const turn = await runTurn(sender, { sessionKey: "secret-send", message: `RUNTOOL: tool_call ${call}`, timeoutMs: TURN_MS });
+    t.diagnostic(`turn ${turn.durationMs} ms`);
+    assert.equal(turn.state, "final", `turn ended ${turn.state}: ${turn.text}`);
+    const res = execResult(turn, "sessions_send");
+    assert.ok(res, "no sessions_send tool result event");
+    assert.equal(res.isError, true);
+    assert.match(res.text, /ClawShield blocked this sessions_send call/);
+    assert.match(res.text, /secret\.exfil\.send/);
+    assert.ok(!res.text.includes(key), "the block reason repeats the key");
+    const rec = quarantineRecords(join(stateDir, "quarantine")).find((r) => r.text.includes("secret.exfil.send"));
+    assert.ok(rec, "no quarantine record");
+    assert.ok(!rec.text.includes(key), "the quarantine record holds the key");
+  });
+
   test("(f) hook liveness: clawshield.decisions lists a decision for every tool call the plugin saw", { timeout: 30_000 }, async () => {
     assert.ok(sender);
     const res = (await sender.request("clawshield.decisions", { since: 0, limit: 500 })) as { v: number; instanceId: string; seq: number; decisions: { toolName: string; action: string; toolCallId?: string; runId?: string; sessionKey?: string }[] };

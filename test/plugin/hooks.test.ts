@@ -5,7 +5,7 @@ import { it } from "node:test";
 import { buildConfig } from "../../src/config/load.ts";
 import type { Defender } from "../../src/defender/defender.ts";
 import { createHookHandlers, injectionVerdict, resultText, type HookDeps } from "../../src/plugin/hooks.ts";
-import type { PluginRuntime, PluginStats } from "../../src/plugin/runtime.ts";
+import { newStats, type PluginRuntime, type PluginStats } from "../../src/plugin/runtime.ts";
 import { TaintTracker } from "../../src/plugin/taint.ts";
 import { silentLogger } from "../../src/defender/types.ts";
 import type { Decision } from "../../src/engine/types.ts";
@@ -13,7 +13,7 @@ import type { Decision } from "../../src/engine/types.ts";
 const config = buildConfig(undefined, { env: {}, cwd: "/tmp", overrides: { "plugin.ready_timeout_ms": 100 } });
 
 function stats(): PluginStats {
-  return { decisions: { allow: 0, review: 0, block: 0 }, failClosed: 0, approvals: { requested: 0, allowed: 0, denied: 0, timedOut: 0 }, scans: { inbound: 0, toolResults: 0, errors: 0 }, taints: 0, taintBlocks: 0, engineStarts: 0, recentEvalMs: [], hookMs: { beforeToolCall: [], afterToolCall: [], messageReceived: [] } };
+  return newStats();
 }
 
 function deps(runtime: () => Promise<PluginRuntime>, s = stats()): HookDeps {

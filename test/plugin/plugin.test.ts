@@ -45,13 +45,13 @@ describe("registration", () => {
     const ret = entry.register(api) as unknown;
     assert.equal(ret, undefined, "register must not return a promise");
     entry.register(api);
-    assert.deepEqual(api.registrations.map((r) => r.hook).sort(), ["after_tool_call", "before_tool_call", "message_received", "tool_result_persist"]);
+    assert.deepEqual(api.registrations.map((r) => r.hook).sort(), ["after_tool_call", "before_tool_call", "message_received", "message_sending", "tool_result_persist"]);
     const btc = api.registrations.find((r) => r.hook === "before_tool_call");
     assert.equal(btc?.opts?.matcher, undefined, "no matcher: every tool is evaluated");
     // A second runtime instance (new api object) registers its own hooks but shares the one engine.
     const api2 = mockApi({ stateDir: stateDirFor("reg") });
     entry.register(api2);
-    assert.equal(api2.registrations.length, 4);
+    assert.equal(api2.registrations.length, 5);
     await api.call("before_tool_call", ...toolCall("exec", { command: "ls" }));
     await api2.call("before_tool_call", ...toolCall("exec", { command: "ls" }));
     assert.equal(pluginStats().engineStarts, 1);
@@ -61,7 +61,7 @@ describe("registration", () => {
     const api = mockApi({ stateDir: stateDirFor("meta") }, "cli-metadata");
     entry.register(api);
     assert.equal(pluginStats().engineStarts, 0);
-    assert.equal(api.registrations.length, 4);
+    assert.equal(api.registrations.length, 5);
   });
 });
 
@@ -227,6 +227,71 @@ describe("session taint", () => {
     // after_tool_call for the same result does not count it twice
     await api.call("after_tool_call", { toolName: "read", params: {}, toolCallId: "call_p1", result: { content: [{ type: "text", text: INJECTION }] } }, { sessionKey: "agent:main:p", toolCallId: "call_p1" });
     assert.equal(pluginStats().taints, 1);
+  });
+});
+
+describe("message_sending: credentials in outgoing messages", () => {
+  const AWS = "AKIAQWERTYUIOPASDFGH";
+  const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----";
+  const out = (content: string, mediaUrls?: string[]): [unknown, unknown] => [
+    { to: "+15550001111", content, metadata: { channel: "whatsapp", ...(mediaUrls ? { mediaUrls } : {}) } },
+    { channelId: "whatsapp", conversationId: "+15550001111", sessionKey: "agent:main:whatsapp:direct:+15550001111" },
+  ];
+  type Sending = { content?: string; cancel?: boolean; cancelReason?: string } | undefined;
+
+  it("runs last among message_sending handlers (the last returned content wins)", () => {
+    const api = mockApi({ stateDir: stateDirFor("out-prio") });
+    entry.register(api);
+    const reg = api.registrations.find((r) => r.hook === "message_sending");
+    assert.ok((reg?.opts?.priority ?? 0) < 0);
+  });
+
+  it("redacts credentials from a reply, sends the rest, and keeps the evidence", async () => {
+    const dir = stateDirFor("out-redact");
+    const api = mockApi({ stateDir: dir });
+    entry.register(api);
+    await api.call("before_tool_call", ...toolCall("exec", { command: "ls" })); // engine ready
+    const r = (await api.call("message_sending", ...out(`Sure! Your key id is ${AWS} and the key:\n${PEM}\nanything else?`))) as Sending;
+    assert.equal(r?.cancel, undefined);
+    assert.equal(r?.content, "Sure! Your key id is [REDACTED by ClawShield] and the key:\n[REDACTED by ClawShield]\nanything else?");
+    assert.equal(pluginStats().outbound.redacted, 1);
+    const q = readdirSync(path.join(dir, "quarantine")).filter((f) => f.startsWith("blocked-"));
+    assert.equal(q.length, 1, "the original message is quarantined (redacted)");
+    const rec = readFileSync(path.join(dir, "quarantine", q[0]!), "utf8");
+    assert.ok(rec.includes("secret.exfil.send") && !rec.includes(AWS) && !rec.includes("b3BlbnNzaC1rZXkt"), "evidence without the secret");
+  });
+
+  it("redacts even before the engine is ready (no engine needed to find a credential)", async () => {
+    const api = mockApi({ stateDir: stateDirFor("out-early") });
+    entry.register(api);
+    const r = (await api.call("message_sending", ...out(`token: ghp_R4nd0mT0kenValue0123456789abcdefABCD`))) as Sending;
+    assert.equal(r?.content, "token: [REDACTED by ClawShield]");
+  });
+
+  it("cancels a message that attaches a key file, and any credential with outboundSecrets = block", async () => {
+    let api = mockApi({ stateDir: stateDirFor("out-file") });
+    entry.register(api);
+    let r = (await api.call("message_sending", ...out("here it is", ["/home/u/.ssh/id_ed25519"]))) as Sending;
+    assert.equal(r?.cancel, true);
+    assert.match(r?.cancelReason ?? "", /key file attachment/);
+    r = (await api.call("message_sending", ...out("the chart", ["/tmp/chart.png", "https://example.com/a.png"]))) as Sending;
+    assert.equal(r, undefined);
+    await resetPluginState({ all: true });
+    api = mockApi({ stateDir: stateDirFor("out-block"), outboundSecrets: "block" });
+    entry.register(api);
+    r = (await api.call("message_sending", ...out(`id ${AWS}`))) as Sending;
+    assert.equal(r?.cancel, true);
+    assert.equal(pluginStats().outbound.cancelled, 1);
+  });
+
+  it("leaves ordinary replies alone, and everything with outboundSecrets = off", async () => {
+    let api = mockApi({ stateDir: stateDirFor("out-ok") });
+    entry.register(api);
+    assert.equal(await api.call("message_sending", ...out("Set OPENAI_API_KEY=sk-... in .env and restart; the build passed.")), undefined);
+    await resetPluginState({ all: true });
+    api = mockApi({ stateDir: stateDirFor("out-off"), outboundSecrets: "off" });
+    entry.register(api);
+    assert.equal(await api.call("message_sending", ...out(`id ${AWS}`, ["/home/u/.ssh/id_rsa"])), undefined);
   });
 });
 

@@ -13,5 +13,6 @@ export default {
     api.on("after_tool_call", async () => undefined, { priority: PRIORITY });
     api.on("message_received", async () => undefined, { priority: PRIORITY });
     api.on("tool_result_persist", () => undefined, { priority: PRIORITY });
+    api.on("message_sending", async () => undefined, { priority: -PRIORITY });
   },
 };

@@ -11,6 +11,11 @@ export const pluginSection: SectionSpec = {
   approval_timeout_ms: f.int(120_000, "How long a plugin approval waits for the human (OpenClaw's maximum is 600000); unanswered approvals are denied.", 1000, 600_000),
   ready_timeout_ms: f.int(10_000, "How long a hook waits for the engine to finish starting before it fails closed (block). Keep it under OpenClaw's 15 s hook budget.", 100, 14_000),
   scan_inbound: f.bool(true, "Scan inbound messages (message_received) for prompt injection; an injection taints the session."),
+  outbound_secrets: f.enumOf(
+    ["redact", "block", "off"],
+    "redact",
+    "What happens to an outgoing message (message_sending: replies and message-tool sends) that carries a credential (private key, cloud or provider API key, bot token): redact replaces each one with [REDACTED by ClawShield] and sends the rest; block cancels the message; off lets it through. A key file attached to a message is always cancelled unless off.",
+  ),
   scan_tool_results: f.bool(true, "Scan tool results (web pages, files, command output) for prompt injection; an injection taints the session."),
   taint_policy: f.enumOf(
     ["block-exec", "bonus", "off"],
@@ -28,6 +33,7 @@ export interface PluginConfig {
   readonly approval_timeout_ms: number;
   readonly ready_timeout_ms: number;
   readonly scan_inbound: boolean;
+  readonly outbound_secrets: "redact" | "block" | "off";
   readonly scan_tool_results: boolean;
   readonly taint_policy: "block-exec" | "bonus" | "off";
   readonly tool_result_taint_score: number;
