@@ -89,3 +89,18 @@ export function isIssuerHost(f: CredentialFormat, host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
   return f.issuers.some((d) => h === d || h.endsWith(`.${d}`));
 }
+
+/** base64 or base64url text decoded to latin1 (invalid characters are skipped, as Buffer does). */
+export function decodeBase64(body: string): string {
+  return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("latin1");
+}
+
+/** Strings that may be a base64 payload: long runs of the base64 alphabet, or a `data:…;base64,` URL. */
+const BASE64_LIKE = /^(?:data:[\w.+/-]{0,100}(?:;[\w=.-]{1,100}){0,4};base64,)?[A-Za-z0-9+/=\s_-]{24,}$/;
+
+/** Whether a base64 payload (or data: URL) decodes to text holding a credential; checks the first 256 KB. */
+export function base64HoldsCredential(s: string): boolean {
+  const head = s.length > 256 * 1024 ? s.slice(0, 256 * 1024) : s;
+  if (!BASE64_LIKE.test(head)) return false;
+  return findCredentials(decodeBase64(head.slice(head.indexOf(",") + 1)), 1).length > 0;
+}

@@ -6,7 +6,7 @@
 // an attack). A credential sent to its own issuer (a GitHub token to api.github.com) is ordinary
 // API use and does not fire.
 
-import { findCredentials, isIssuerHost, type CredentialHit } from "../../engine/credential-formats.ts";
+import { decodeBase64, findCredentials, isIssuerHost, type CredentialHit } from "../../engine/credential-formats.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
@@ -33,17 +33,19 @@ export function createSecretDetector(): Detector {
       const out: Finding[] = [];
       const tool = action.tool?.toLowerCase();
       const sending = isSendTool(tool) || isWebQueryTool(tool);
-      const kindOf = new Map(subjects.map((s) => [s.field, s.kind]));
-      const push = (rule: DetectorRule, s: Subject, hit: CredentialHit, how = ""): void => {
+      let kindOf: Map<string, Subject["kind"]> | undefined;
+      const parentKind = (field: string): Subject["kind"] | undefined => (kindOf ??= new Map(subjects.map((x) => [x.field, x.kind]))).get(field);
+      /** `text` is what the hit's offsets point into (the subject, or its URL-decoded form); encoded payloads are described, never quoted. */
+      const push = (rule: DetectorRule, s: Subject, hit: CredentialHit, text: string | undefined, how = ""): void => {
         if (out.some((f) => f.ruleId === rule.id)) return;
-        const value = s.value;
+        const shown = text === undefined ? `[base64 payload of ${s.value.length} chars holding a ${hit.format.label}]` : excerpt(text, Math.max(0, hit.start - 40), Math.min(text.length, hit.end + 40));
         out.push({
           ruleId: rule.id,
           category: `secret/${rule.family}`,
           score: rule.score,
           tag: rule.tag,
           message: `${rule.message} (${hit.format.label}${how})`,
-          evidence: { field: s.field, start: hit.start, end: hit.end, excerpt: excerpt(value, Math.max(0, hit.start - 40), Math.min(value.length, hit.end + 40)) },
+          evidence: { field: s.field, start: text === undefined ? 0 : hit.start, end: text === undefined ? 0 : hit.end, excerpt: shown },
         });
       };
       for (const s of subjects) {
@@ -51,27 +53,29 @@ export function createSecretDetector(): Detector {
         if (s.kind === "url") {
           // A URL is opened when it is a URL parameter, part of a command or sent; one that is
           // only written into a file's content is not (that is config work, not a request).
-          const parent = s.field.endsWith("#url") ? kindOf.get(s.field.slice(0, -4)) : undefined;
+          const parent = s.field.endsWith("#url") ? parentKind(s.field.slice(0, -4)) : undefined;
           const opened = parent === undefined || parent === "command" || sending;
-          const hit = opened ? credentialInUrl(s.value) : undefined;
-          if (hit !== undefined) push(SECRET_RULES.url, s, hit);
+          const found = opened ? credentialInUrl(s.value) : undefined;
+          if (found !== undefined) push(SECRET_RULES.url, s, found.hit, found.text);
           if (sending && s.value.startsWith("data:")) {
-            const enc = encodedCredential(s.value.slice(s.value.indexOf(",") + 1));
-            if (enc !== undefined) push(SECRET_RULES.send, s, enc, ", base64-encoded");
+            const plain = findCredentials(s.value, 1)[0];
+            const enc = plain === undefined ? encodedCredential(s.value.slice(s.value.indexOf(",") + 1)) : undefined;
+            if (plain !== undefined) push(SECRET_RULES.send, s, plain, s.value);
+            else if (enc !== undefined) push(SECRET_RULES.send, s, enc, undefined, ", base64-encoded");
           }
           continue;
         }
         if (s.kind === "command" && !sending) {
           const hit = credentialToStranger(s, subjects);
-          if (hit !== undefined) push(SECRET_RULES.command, s, hit);
+          if (hit !== undefined) push(SECRET_RULES.command, s, hit, s.value);
           continue;
         }
         if (!sending || s.kind !== "text") continue;
         const hit = findCredentials(s.value, 1)[0];
-        if (hit !== undefined) push(SECRET_RULES.send, s, hit);
+        if (hit !== undefined) push(SECRET_RULES.send, s, hit, s.value);
         else if (BASE64_BODY.test(s.value.length > MAX_DECODE ? s.value.slice(0, MAX_DECODE) : s.value)) {
           const enc = encodedCredential(s.value);
-          if (enc !== undefined) push(SECRET_RULES.send, s, enc, ", base64-encoded");
+          if (enc !== undefined) push(SECRET_RULES.send, s, enc, undefined, ", base64-encoded");
         }
       }
       return out;
@@ -79,13 +83,15 @@ export function createSecretDetector(): Detector {
   };
 }
 
-/** A credential in a URL (query, path, fragment or user info) whose host is not its issuer. */
-function credentialInUrl(value: string): CredentialHit | undefined {
+/** A credential in a URL (query, path, fragment or user info) whose host is not its issuer, with the decoded URL it was found in. */
+function credentialInUrl(value: string): { hit: CredentialHit; text: string } | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
-  const hits = findCredentials(safeDecode(value), 4);
+  const text = safeDecode(value);
+  const hits = findCredentials(text, 4);
   if (hits.length === 0) return undefined;
   const host = hostOf(value);
-  return hits.find((h) => host === undefined || !isIssuerHost(h.format, host));
+  const hit = hits.find((h) => host === undefined || !isIssuerHost(h.format, host));
+  return hit === undefined ? undefined : { hit, text };
 }
 
 /**
@@ -106,12 +112,9 @@ function credentialToStranger(cmd: Subject, subjects: readonly Subject[]): Crede
   return hits.find((hit) => !hosts.some((h) => isIssuerHost(hit.format, h)));
 }
 
-/** A credential inside a base64 (or base64url) payload, decoded up to MAX_DECODE characters. */
+/** A credential inside a base64 (or base64url) payload, decoded up to MAX_DECODE characters (offsets point into the decoded text). */
 function encodedCredential(body: string): CredentialHit | undefined {
-  const text = Buffer.from(body.slice(0, MAX_DECODE).replace(/\s+/g, ""), "base64").toString("latin1");
-  const hit = findCredentials(text, 1)[0];
-  // Offsets point into the decoded text; the evidence shows the encoded start instead.
-  return hit === undefined ? undefined : { format: hit.format, start: 0, end: Math.min(body.length, 40) };
+  return findCredentials(decodeBase64(body.slice(0, MAX_DECODE)), 1)[0];
 }
 
 function hostOf(url: string): string | undefined {
