@@ -311,6 +311,13 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
       const t0 = performance.now();
       try {
         return await messageSendingTimed(event, ctx);
+      } catch (e) {
+        // Finding credentials is pure string work, so this is a bug; still never silent. "block"
+        // fails closed (the message is cancelled), "redact" lets it go unchecked.
+        stats.scans.errors++;
+        const closed = deps.pluginConfig().outbound_secrets === "block";
+        logger.error({ err: e, sessionKey: ctx.sessionKey, failClosed: closed }, closed ? "outgoing message check failed: cancelled (fail closed)" : "outgoing message check failed: sent unchecked (fail open)");
+        return closed ? { cancel: true, cancelReason: "ClawShield could not check this message (fail closed)" } : undefined;
       } finally {
         timed("messageSending", t0);
       }
@@ -351,7 +358,7 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
   async function recordOutbound(event: MessageSendingEvent, ctx: MessageContext, media: string[]): Promise<string | undefined> {
     const rt = deps.readyRuntime();
     if (rt === undefined) {
-      logger.warn({ sessionKey: ctx.sessionKey }, "outgoing message with a credential while the engine is starting: redacted, no evidence recorded");
+      logger.warn({ sessionKey: ctx.sessionKey }, "outgoing message with a credential while the engine is starting: handled, no evidence recorded");
       return undefined;
     }
     const params: Record<string, unknown> = { action: "send", target: event?.to ?? "", message: event?.content ?? "" };
