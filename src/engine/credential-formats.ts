@@ -90,17 +90,19 @@ export function isIssuerHost(f: CredentialFormat, host: string): boolean {
   return f.issuers.some((d) => h === d || h.endsWith(`.${d}`));
 }
 
-/** base64 or base64url text decoded to latin1 (invalid characters are skipped, as Buffer does). */
-export function decodeBase64(body: string): string {
-  return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("latin1");
-}
-
+/** Longest base64 text decoded when looking for an encoded credential. */
+const MAX_DECODE = 256 * 1024;
 /** Strings that may be a base64 payload: long runs of the base64 alphabet, or a `data:…;base64,` URL. */
 const BASE64_LIKE = /^(?:data:[\w.+/-]{0,100}(?:;[\w=.-]{1,100}){0,4};base64,)?[A-Za-z0-9+/=\s_-]{24,}$/;
 
-/** Whether a base64 payload (or data: URL) decodes to text holding a credential; checks the first 256 KB. */
-export function base64HoldsCredential(s: string): boolean {
-  const head = s.length > 256 * 1024 ? s.slice(0, 256 * 1024) : s;
-  if (!BASE64_LIKE.test(head)) return false;
-  return findCredentials(decodeBase64(head.slice(head.indexOf(",") + 1)), 1).length > 0;
+/**
+ * The first credential inside a base64 (or base64url) payload or `data:…;base64,` URL, looking at
+ * its first 256 KB; offsets point into the decoded text. Used for attachments (detection) and
+ * for quarantine records (redaction).
+ */
+export function credentialInBase64(s: string): CredentialHit | undefined {
+  const head = s.length > MAX_DECODE ? s.slice(0, MAX_DECODE) : s;
+  if (!BASE64_LIKE.test(head)) return undefined;
+  const body = head.slice(head.indexOf(",") + 1).replace(/\s+/g, "");
+  return findCredentials(Buffer.from(body, "base64").toString("latin1"), 1)[0];
 }

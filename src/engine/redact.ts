@@ -1,7 +1,7 @@
 // Secret redaction for everything ClawShield writes or shows: evidence excerpts, quarantine
 // records, logs. Patterns are linear-time (no nested quantifiers).
 
-import { base64HoldsCredential, CREDENTIAL_FORMATS, findCredentials } from "./credential-formats.ts";
+import { credentialInBase64, CREDENTIAL_FORMATS, findCredentials } from "./credential-formats.ts";
 
 // Redaction errs on the side of hiding: the credential formats are used without their `valid`
 // checks, and a shorter `sk-` key shape is kept too.
@@ -57,7 +57,7 @@ export function redactCredentials(s: string, marker: string): { text: string; co
 
 /** Deep copy of a JSON value with every string redacted (a base64 payload that decodes to a credential, e.g. an attachment, as a whole). */
 export function redactDeep(v: unknown, depth = 0): unknown {
-  if (typeof v === "string") return base64HoldsCredential(v) ? `${REDACTED} (base64 payload holding a credential)` : redactSecrets(v);
+  if (typeof v === "string") return credentialInBase64(v) !== undefined ? `${REDACTED} (base64 payload holding a credential)` : redactSecrets(v);
   if (depth > 32 || typeof v !== "object" || v === null) return v;
   if (Array.isArray(v)) return v.map((x) => redactDeep(x, depth + 1));
   const out: Record<string, unknown> = {};

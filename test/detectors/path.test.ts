@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { parseAction } from "../../src/engine/action.ts";
 import { createEngine } from "../../src/index.ts";
 import { accessOf, judgePath, patchPaths, PATH_RULE_LIST, type Access } from "../../src/detectors/path/detect.ts";
+import { assertRuleMetadata } from "./rule-metadata.ts";
 
 const rule = (p: string, access: Access): string | undefined => judgePath(p, access)?.id;
 
@@ -56,10 +57,5 @@ test("engine: file tools are decided by the path, exec's cwd is left to the comm
 });
 
 test("metadata: ids namespaced file.*, unique, with messages", () => {
-  const seen = new Set<string>();
-  for (const r of PATH_RULE_LIST) {
-    assert.match(r.id, /^file\.[a-z-]+\.[a-z-]+$/);
-    assert.ok(!seen.has(r.id) && r.message.length > 30);
-    seen.add(r.id);
-  }
+  assertRuleMetadata(PATH_RULE_LIST, /^file\.[a-z-]+\.[a-z-]+$/, 30);
 });

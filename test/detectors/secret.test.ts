@@ -13,6 +13,7 @@ import { createEngine } from "../../src/index.ts";
 import { SECRET_RULE_LIST } from "../../src/detectors/secret/detect.ts";
 import { isSendTool, isWebQueryTool } from "../../src/detectors/common/send-tools.ts";
 import { accessOf } from "../../src/detectors/path/detect.ts";
+import { assertRuleMetadata } from "./rule-metadata.ts";
 
 const AWS = "AKIAQWERTYUIOPASDFGH";
 const GH = "ghp_R4nd0mT0kenValue0123456789abcdefABCD";
@@ -143,10 +144,5 @@ test("tools: sending tools are recognised by name; local tools are not", () => {
 });
 
 test("metadata: ids namespaced secret.*, unique, with messages", () => {
-  const seen = new Set<string>();
-  for (const r of SECRET_RULE_LIST) {
-    assert.match(r.id, /^secret\.[a-z-]+\.[a-z-]+$/);
-    assert.ok(!seen.has(r.id) && r.message.length > 30);
-    seen.add(r.id);
-  }
+  assertRuleMetadata(SECRET_RULE_LIST, /^secret\.[a-z-]+\.[a-z-]+$/, 30);
 });

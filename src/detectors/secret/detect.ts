@@ -6,7 +6,7 @@
 // an attack). A credential sent to its own issuer (a GitHub token to api.github.com) is ordinary
 // API use and does not fire.
 
-import { decodeBase64, findCredentials, isIssuerHost, type CredentialHit } from "../../engine/credential-formats.ts";
+import { credentialInBase64, findCredentials, isIssuerHost, type CredentialHit } from "../../engine/credential-formats.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
@@ -21,10 +21,6 @@ export const SECRET_RULES = {
 } as const satisfies Record<string, DetectorRule>;
 
 export const SECRET_RULE_LIST: readonly DetectorRule[] = Object.values(SECRET_RULES);
-
-/** Longest base64 payload decoded to look for an encoded credential (attachments, data: URLs). */
-const MAX_DECODE = 256 * 1024;
-const BASE64_BODY = /^[A-Za-z0-9+/=\s_-]{24,}$/;
 
 export function createSecretDetector(): Detector {
   return {
@@ -48,6 +44,13 @@ export function createSecretDetector(): Detector {
           evidence: { field: s.field, start: text === undefined ? 0 : hit.start, end: text === undefined ? 0 : hit.end, excerpt: shown },
         });
       };
+      /** What a sending tool carries: a credential as written, else one inside a base64 payload. */
+      const sent = (s: Subject): void => {
+        const plain = findCredentials(s.value, 1)[0];
+        if (plain !== undefined) return push(SECRET_RULES.send, s, plain, s.value);
+        const enc = credentialInBase64(s.value);
+        if (enc !== undefined) push(SECRET_RULES.send, s, enc, undefined, ", base64-encoded");
+      };
       for (const s of subjects) {
         if (s.origin !== "agent") continue;
         if (s.kind === "url") {
@@ -57,12 +60,7 @@ export function createSecretDetector(): Detector {
           const opened = parent === undefined || parent === "command" || sending;
           const found = opened ? credentialInUrl(s.value) : undefined;
           if (found !== undefined) push(SECRET_RULES.url, s, found.hit, found.text);
-          if (sending && s.value.startsWith("data:")) {
-            const plain = findCredentials(s.value, 1)[0];
-            const enc = plain === undefined ? encodedCredential(s.value.slice(s.value.indexOf(",") + 1)) : undefined;
-            if (plain !== undefined) push(SECRET_RULES.send, s, plain, s.value);
-            else if (enc !== undefined) push(SECRET_RULES.send, s, enc, undefined, ", base64-encoded");
-          }
+          if (sending && s.value.startsWith("data:")) sent(s);
           continue;
         }
         if (s.kind === "command" && !sending) {
@@ -70,13 +68,7 @@ export function createSecretDetector(): Detector {
           if (hit !== undefined) push(SECRET_RULES.command, s, hit, s.value);
           continue;
         }
-        if (!sending || s.kind !== "text") continue;
-        const hit = findCredentials(s.value, 1)[0];
-        if (hit !== undefined) push(SECRET_RULES.send, s, hit, s.value);
-        else if (BASE64_BODY.test(s.value.length > MAX_DECODE ? s.value.slice(0, MAX_DECODE) : s.value)) {
-          const enc = encodedCredential(s.value);
-          if (enc !== undefined) push(SECRET_RULES.send, s, enc, undefined, ", base64-encoded");
-        }
+        if (sending && s.kind === "text") sent(s);
       }
       return out;
     },
@@ -110,11 +102,6 @@ function credentialToStranger(cmd: Subject, subjects: readonly Subject[]): Crede
   }
   if (hosts.length === 0) return undefined;
   return hits.find((hit) => !hosts.some((h) => isIssuerHost(hit.format, h)));
-}
-
-/** A credential inside a base64 (or base64url) payload, decoded up to MAX_DECODE characters (offsets point into the decoded text). */
-function encodedCredential(body: string): CredentialHit | undefined {
-  return findCredentials(decodeBase64(body.slice(0, MAX_DECODE)), 1)[0];
 }
 
 function hostOf(url: string): string | undefined {
