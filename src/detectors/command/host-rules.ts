@@ -66,6 +66,9 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
   const dashDash = args.indexOf("--");
   if (name === "kill" && (args.slice(1).includes("-1") || (dashDash >= 0 && args[dashDash + 1] === "-1"))) hit(RULES.killAll, c);
   if (name === "killall5") hit(RULES.killAll, c);
+  // kill -9 1: pid 1 is init; as root that halts the host.
+  // (`kill -0 1` only checks that the process exists.)
+  if (name === "kill" && !args.some((a, k) => a === "-0" || (a === "0" && /^-(?:s|n|-signal)$/.test(args[k - 1] ?? ""))) && args.some((a, k) => a === "1" && !/^-(?:s|n|-signal)$/.test(args[k - 1] ?? ""))) hit(RULES.killAll, c, "signals init (pid 1)");
   if ((name === "pkill" || name === "killall") && args.some((a) => /^-(?:u|U)$|^--user(?:=|$)|^-u\S/.test(a))) {
     let names = 0;
     for (let k = 0; k < args.length; k++) {
@@ -92,6 +95,10 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
   if (name === "export" || name === "declare" || name === "typeset" || name === "readonly") for (const a of args) if (a.startsWith("PATH=")) pathValues.push(a.slice(5));
   if (pathValues.some((p) => INSECURE_PATH_HEAD.test(p))) hit(RULES.hijack, c);
   if (name === "alias" && args.some((a) => PRIVILEGED_ALIAS.test(a))) hit(RULES.hijack, c);
+  // cp /tmp/x ~/.local/bin/sudo: a program under a common command's name in a per-user folder that
+  // comes early on PATH shadows the real one.
+  const shadow = writes.find((w) => SHADOWING_WRITE.test(w));
+  if (shadow !== undefined) hit(RULES.hijack, c, `\`${shadow.slice(0, 60)}\` shadows a system command`);
 
   // --- packages from ad-hoc sources ---
   if (installsRemotePackage(name, args)) hit(RULES.remotePackage, c);
@@ -113,10 +120,13 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
   }
 
   // --- destroying the whole home/root by moving it, or credentials by shredding ---
-  if (name === "mv" && positional.length >= 2 && positional.slice(0, -1).some((p) => v.isCritical(p.replace(/\/+$/, "/")))) hit(RULES.clobber, c);
+  if (name === "mv" && positional.length >= 2 && positional.slice(0, -1).some((p) => v.isCritical(p.replace(/\/+$/, "/")) || ACCOUNT_FILE.test(p))) hit(RULES.clobber, c);
   if (/^(?:shred|wipe|srm)$/.test(name) && positional.some((t) => SECRET_DIR.test(t) || v.isSecret(t))) hit(RULES.secretDestroy, c);
   if (name === "rm" && positional.some((t) => v.isSecret(t) || (args.some((a) => /^-[a-zA-Z]*[rR]/.test(a)) && /(?:^|\/)\.(?:ssh|gnupg|aws|password-store)\/*$/.test(t)))) hit(RULES.secretDestroy, c);
 }
+
+/** A per-user PATH folder (~/.local/bin, ~/bin) plus the name of a command people and agents type. */
+const SHADOWING_WRITE = /^(?:~|\$\{?HOME\}?|\/home\/[^/]+|\/root|\/Users\/[^/]+)\/(?:\.local\/bin|bin)\/(?:sudo|su|doas|ssh|scp|ls|cat|cd|ps|id|git|passwd|curl|wget|python3?|node|npm|npx|bash|sh|zsh|openclaw|clawshield|gpg|ssh-add|login|top|kill)$/;
 
 function guardTampering(c: Cmd, positional: readonly string[], writes: readonly string[]): boolean {
   const { name, args } = c;

@@ -16,7 +16,9 @@ export const MAX_PARSE_CHARS = 16 * 1024;
 export const MAX_NODES = 8_000;
 export const MAX_TREE_DEPTH = 200;
 export const MAX_REPARSE_DEPTH = 4;
-export const MAX_CMDS = 4096;
+/** A command word that expands to the running shell: `$SHELL`, `${BASH}`, `$0`, `"$ZSH_NAME"`. */
+export const SHELL_VAR = /^"?\$(?:\{(?:SHELL|BASH|0|ZSH_NAME)\}|(?:SHELL|BASH|0|ZSH_NAME)\b)"?$/;
+const MAX_CMDS = 4096;
 /** Words longer than this are analysed by their first part only (text rules still see all of it). */
 export const MAX_WORD_CHARS = 8 * 1024;
 /** Pipeline stages remembered as a command's upstream. */
@@ -394,10 +396,34 @@ function visitCommand(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream
   addCommand(ctx, words, env, redirects, stdinText, upstream, start, end);
 }
 
+const PRINTED_NAME = /^(?:\$\(|`)\s*(?:echo(?:\s+-[neE]+)*\s+|printf\s+|cat\s*<<<\s*)([^$`()|;&<>]{1,256}?)\s*(?:\)|`)$/;
+
+/** The words a `$(echo …)` / `$(printf …)` / `` `cat<<<…` `` substitution of fixed text prints, split on IFS. */
+export function printedWords(word: string, vars: Vars): string[] | undefined {
+  const m = PRINTED_NAME.exec(word);
+  if (!m) return undefined;
+  const text = unquote(m[1]!, vars).replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const ifs = vars.get("IFS") ?? " \t\n";
+  const out: string[] = [];
+  let cur = "";
+  for (const ch of text) {
+    if (ifs.includes(ch) || ch === "\n") {
+      if (cur !== "") out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur !== "") out.push(cur);
+  return out.length > 0 && out.length <= 64 ? out : undefined;
+}
+
 /** Strips wrappers, records the command and follows what it runs (-c strings, eval, find -exec …). */
 function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirects: Redirect[], stdinText: string | undefined, upstream: Upstream, start: number, end: number, originOverride?: CmdOrigin): Cmd | undefined {
   const res = ctx.res;
   if (words.length === 0 || res.cmds.length >= MAX_CMDS) return undefined;
+  // A command name printed by a substitution of fixed text (`$(echo rm) -rf ~`, `IFS=,;\`cat<<<rm,-rf,~\``)
+  // is that text, word-split on IFS.
+  const printed = printedWords(words[0]!, res.vars);
+  if (printed !== undefined) words = [...printed, ...words.slice(1)];
   // A variable holding a whole command (`C='curl -s x'; $C | sh`) word-splits when unquoted.
   const first = words[0]!;
   if (first.length <= 1024 && /^[\w.-]+[ \t]+\S/.test(first)) words = [...first.split(/[ \t]+/).filter((x) => x !== ""), ...words.slice(1)];
@@ -478,6 +504,8 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     nameWord = "sh";
     rest.push("sh");
   }
+  // `curl … | $SHELL`, `| ${BASH}`, `| $0`: these variables hold the running shell itself.
+  if (SHELL_VAR.test(nameWord)) nameWord = "sh";
   const name = canonicalName(baseName(nameWord));
   const cmd: Cmd = {
     name,
