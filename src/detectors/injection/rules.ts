@@ -117,10 +117,12 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:忘记|忘掉)(?:你的|之前的|以前的)?(?:一切|所有|全部)`,
         // Japanese
         `(?:以前|前|上記|これまで|先ほど|最初|すべて|全て|全部|以下)[^。！？\\n]{0,10}?(?:指示|命令|指令|ルール|${N("プロンプト")})[^。！？\\n]{0,10}?(?:無視|忘れ)`,
+        // Korean ("이전의 모든 지시를 무시하고")
+        `(?:${N("이전")}|${N("앞의")}|${N("위의")}|${N("모든")}|${N("기존")})[^.!?\\n]{0,40}?(?:${N("지시")}|${N("명령")}|${N("지침")}|${N("규칙")}|${N("프롬프트")})[^.!?\\n]{0,30}?(?:${N("무시")}|${N("잊어")})`,
       ].join("|"),
     ),
-    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ"]],
-    message: "instruction override in German, French, Spanish, Portuguese, Italian or Chinese (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
+    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ",N("무시"),N("잊어")]],
+    message: "instruction override in German, French, Spanish, Portuguese, Italian, Chinese, Japanese or Korean (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
   },
   // ---- system-prompt extraction -----------------------------------------------------------------
   {
@@ -150,10 +152,12 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `\\b(?:muestra|revela|repite|dime|imprime|escribe)\\b${G(30)}\\b(?:prompt|instrucciones) (?:del sistema|iniciales|ocultas|secretas)`,
         `(?:显示|告诉我|输出|重复|泄露|打印|给我看|透露|说出)[^。！？\\n]{0,12}?(?:系统提示|系统指令|提示词|初始指令|你的指令|系统消息|隐藏指令)`,
         `(?:${N("システムプロンプト")}|${N("システム")}指示|初期指示|隠された指示|最初の指示)[^。！？\\n]{0,12}?(?:表示|教え|出力|見せ|繰り返|書き出)`,
+        `(?:${N("покажи")}|${N("выведи")}|${N("раскрой")}|${N("повтори")}|${N("напиши")}|${N("покажите")}|${N("выведите")})[^.!?\\n]{0,30}?(?:${N("системн")}[^.!?\\s]{0,4} (?:${N("промпт")}|${N("инструкци")}|${N("подсказ")})|(?:${N("свои")}|${N("твои")}|${N("скрыт")}[^.!?\\s]{0,4}) ${N("инструкци")})`,
+        `(?:${N("시스템")} ?(?:${N("프롬프트")}|${N("지시")}|${N("메시지")})|${N("숨겨진")} ?${N("지시")})[^.!?\\n]{0,20}?(?:${N("보여")}|${N("알려")}|${N("출력")}|${N("공개")}|${N("말해")})`,
       ].join("|"),
     ),
-    gate: [["prompt","anweisung","instruktion","instructions","consignes","instrucciones","系统","提示","指令",N("システム"),"指示"]],
-    message: "system-prompt extraction in German, French, Spanish or Chinese",
+    gate: [["prompt","anweisung","instruktion","instructions","consignes","instrucciones","系统","提示","指令",N("システム"),"指示",N("промпт"),N("инструкци"),N("подсказ"),N("시스템"),N("지시")]],
+    message: "system-prompt extraction in German, French, Spanish, Chinese, Japanese, Russian or Korean",
   },
   {
     id: "inj.extract.secret",
@@ -265,7 +269,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.approval.disable-safety",
     family: "approval-bypass",
     score: 40,
-    pattern: r(`\\b(?:disable|turn off|deactivate|bypass|circumvent|evade|remove|switch off|ignore)\\b${G(15)}\\b(?:safety|security|content|ethical|moderation)? ?(?:filters?|guardrails?|safeguards?|moderation|protections?|safety (?:features|checks|settings|mode)|sandbox|content policy)\\b|\\b(?:(?:safety|security|content|ethical|your|ai|model) (?:filters?|guardrails?|safeguards?|restrictions|moderation|rules)|filters|guardrails|safeguards|safety (?:features|checks|settings|mode)|content policy)\\b (?:are|is|have been|has been|were|was) (?:now |temporarily |currently |hereby )?(?:suspended|disabled|lifted|removed|turned off|switched off|deactivated|off)\\b`),
+    pattern: r(`\\b(?:disable|turn off|deactivate|bypass|circumvent|evade|remove|switch off|ignore)\\b${G(15)}\\b(?:safety|security|content|ethical|moderation)? ?(?:filters?|guardrails?|safeguards?|moderation|protections?|safety (?:features|checks|settings|mode)|sandbox|content policy)\\b|\\b(?:(?:safety|security|content|ethical|your|ai|model) (?:filters?|guardrails?|safeguards?|restrictions|moderation|rules|layers?|checks|guards?)|filters|guardrails|safeguards|safety (?:features|checks|settings|mode)|content policy)\\b (?:are|is|have been|has been|were|was) (?:now |temporarily |currently |hereby )?(?:suspended|disabled|lifted|removed|turned off|switched off|deactivated|off)\\b`),
     gate: [["disable","turn off","deactivate","bypass","circumvent","evade","remove","switch off","ignore","suspended","lifted"," off"]],
     message: "asks the agent to disable its safety filters, guardrails or sandbox",
   },
@@ -322,7 +326,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.tool.pipe-to-shell",
     family: "tool-coercion",
     score: 40,
-    pattern: r(`\\b(?:curl|wget)\\b[^|\\n]{1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
+    pattern: r(`\\b(?:curl|wget)\\b[^|\\n]{1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\b(?:ba|z|da)?sh\\s{1,4}(?:-c\\s{0,4}["']?\\$\\(|<\\(\\s{0,4})(?:curl|wget)\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
     gate: [["curl","wget","iex"]],
     message: "text carries a download-and-run one-liner (curl | sh) for the agent to execute",
   },
