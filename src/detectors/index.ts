@@ -5,6 +5,7 @@ import type { Detector } from "../engine/types.ts";
 import { createCommandDetector } from "./command/detect.ts";
 import { loadShellParser } from "./command/parser.ts";
 import { createCompatCommandDetector, createCompatPromptDetector } from "./compat/rust-compat.ts";
+import { createControlDetector } from "./control/detect.ts";
 import { createInjectionDetector } from "./injection/detect.ts";
 import { createPathDetector } from "./path/detect.ts";
 import { createSecretDetector } from "./secret/detect.ts";
@@ -16,5 +17,5 @@ export async function createDefaultDetectors(config: ResolvedConfig): Promise<De
     return [createCompatPromptDetector(config.security), createCompatCommandDetector(config.security)];
   }
   const shell = await loadShellParser();
-  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security), createPathDetector(), createSecretDetector()];
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security), createPathDetector(), createSecretDetector(), createControlDetector()];
 }

@@ -173,6 +173,8 @@ function walkParams(
   const k = key.toLowerCase();
   if (typeof v === "string") {
     if (COMMAND_KEYS.has(k) || (shellTool && (k === "input" || k === "data" || k === "keys"))) add("command", v, field, "agent");
+    // OpenClaw Code Mode: `exec` takes JavaScript as `code`, run by Node or QuickJS; judged as `node -e`.
+    else if (shellTool && k === "code") add("command", `node -e ${shellQuote(v)}`, field, "agent");
     else if (URL_KEYS.has(k) || /^(?:https?|ftp|wss?):\/\//i.test(v.trim()) || /^(?:data|javascript):/i.test(v.trim())) add("url", v.trim(), field, "agent");
     else if (FILE_KEYS.has(k)) add("file", v, field, "agent");
     else add("text", v, field, "agent");

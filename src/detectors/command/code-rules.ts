@@ -23,9 +23,13 @@ const DELETE_TREE = /shutil\.rmtree|\brmtree\b|\brmSync\b|\brmdirSync\b|\bfs\.(?
 /** A home-folder or root (or system folder) path expressed in code. */
 const TREE_ROOT = /expanduser\(\s*["']~\/?["']\s*\)|homedir\(\)|Path\.home\(\)|ENV\[["']HOME["']\]|\$ENV\{HOME\}|getenv\(\s*["']HOME["']\s*\)|environ\[["']HOME["']\]|\$HOME\b|\$env:USERPROFILE|["'](?:~|\/|[A-Z]:\\\\?|\/(?:home|root|etc|usr|var|bin|boot|lib|opt|Users)\/?)["']/;
 
+/** Reaching the host process from sandboxed JavaScript (node:vm, QuickJS bridges). */
+const SANDBOX_ESCAPE = /\bconstructor\s*\.\s*constructor\s*\(\s*["'`]\s*return\s+(?:process|this|globalThis)\b|\bprocess\s*\.\s*binding\s*\(|\bprocess\s*\.\s*mainModule\b|\bprocess\s*\.\s*dlopen\s*\(/;
+
 /** Code-level findings for one command with inline code (`c.code`). */
 export function codeRules(c: Cmd, code: string, hit: HitFn): void {
   if (FETCH.test(code) && EVALUATE.test(code)) hit(RULES.codeFetchEval, c);
   if (DECODE.test(code) && RUN.test(code)) hit(RULES.decodeExec, c, "decoded inside interpreter code");
   if (DELETE_TREE.test(code) && TREE_ROOT.test(code)) hit(RULES.rmRoot, c, "in interpreter code");
+  if (c.name === "node" && SANDBOX_ESCAPE.test(code)) hit(RULES.sandboxEscape, c);
 }

@@ -97,6 +97,7 @@ export const RULES = {
   logWipe: R("cmd.evasion.log-wipe", "defense-evasion", 30, "defense_evasion", "deletes or truncates system logs"),
   approvals: R("cmd.evasion.openclaw-approvals", "defense-evasion", 85, "approval_bypass", "changes OpenClaw's exec approvals or config (tools.exec security/ask/mode), disabling the guard that reviews commands"),
   securityOff: R("cmd.evasion.security-disable", "defense-evasion", 25, "defense_evasion", "disables a firewall, SELinux/AppArmor, auditing or another security control"),
+  sandboxEscape: R("cmd.evasion.sandbox-escape", "defense-evasion", 50, "defense_evasion", "JavaScript that climbs out of its sandbox to the host process (constructor.constructor('return process'), process.binding, process.mainModule): in OpenClaw Code Mode's Node executor that is the whole machine"),
   guardTamper: R("cmd.evasion.guard-tamper", "defense-evasion", 85, "approval_bypass", "stops, kills, uninstalls or rewrites ClawShield or the OpenClaw Gateway that enforces it (process, service, plugin, config or state)"),
   hijack: R("cmd.evasion.command-hijack", "defense-evasion", 25, "defense_evasion", "redirects command lookup (PATH starting in a world-writable folder, an alias for sudo/su/ssh/passwd), so later commands run something else"),
   // obfuscation

@@ -302,7 +302,9 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
     if (encodedHit !== undefined) out.push(finding(computed("inj.obfuscation.encoded"), 25, field, original, base + encodedHit.start, base + encodedHit.end, encodedHit.kind));
 
     // Statistical model, strongest window.
-    if (model !== undefined && n.text.length >= 8) {
+    // A tool argument of one word (a model id such as "openai/gpt-5", a path, a token) is not prose
+    // the model can judge: it learned from prompts.
+    if (model !== undefined && n.text.length >= 8 && (s.origin !== "agent" || /\S\s+\S/.test(n.text))) {
       const { prob, start, end } = model.score(n.text, matchedAt);
       let score = 0;
       for (const band of model.bands) if (prob >= band.minProb && band.score > score) score = band.score;
