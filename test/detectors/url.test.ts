@@ -160,3 +160,18 @@ test("detector: one finding per rule with evidence, engine decisions", async () 
   const d = engine.evaluate(parseAction({ url: "https://admin:hunter2secret@example.com/" }));
   assert.ok(!JSON.stringify(d).includes("hunter2secret"));
 });
+
+test("control APIs on this machine: the OpenClaw Gateway, Docker and the kubelet on loopback are blocked; other local ports and remote hosts are not", () => {
+  for (const u of ["http://127.0.0.1:18789/", "http://localhost:18789/api/diagnostics/prometheus", "ws://[::1]:18789", "http://127.0.0.1:2375/containers/json", "https://localhost:10250/pods"]) {
+    assert.ok(ids(u).includes("url.local-control"), u);
+    assert.ok(score(u) >= 65, u);
+  }
+  for (const u of ["http://127.0.0.1:3000/", "http://localhost:8080/health", "http://example.com:18789/", "http://10.0.0.5:2375/"]) assert.ok(!ids(u).includes("url.local-control"), u);
+  // The configured Gateway's own port counts too.
+  assert.ok(analyzeUrl("http://127.0.0.1:19001/", new Map([[19001, "the OpenClaw Gateway"]])).some((h) => h.rule.id === "url.local-control"));
+});
+
+test("gopher:/dict: URLs (raw TCP to internal services) are reviewed", () => {
+  assert.deepEqual(ids("gopher://127.0.0.1:6379/_FLUSHALL"), ["url.smuggling-scheme"]);
+  assert.deepEqual(ids("dict://localhost:11211/stats"), ["url.smuggling-scheme"]);
+});

@@ -19,14 +19,28 @@ const BRAND_OWNED: ReadonlySet<string> = new Set(Object.entries(BRANDS).flatMap(
 const MAX_URL_INSPECT = 8192;
 const TAG = "suspicious_url";
 
-export function createUrlDetector(_security: SecurityConfig): Detector {
+export interface UrlDetectorOptions {
+  /** Loopback ports that serve a control API besides the defaults (the configured Gateway's port). */
+  readonly controlPorts?: ReadonlyMap<number, string>;
+}
+
+/** Loopback ports of control APIs an agent must not drive: OpenClaw's default Gateway port, Docker, kubelet. */
+export const DEFAULT_CONTROL_PORTS: ReadonlyMap<number, string> = new Map([
+  [18789, "the OpenClaw Gateway"],
+  [2375, "the Docker API"],
+  [2376, "the Docker API"],
+  [10250, "the kubelet API"],
+]);
+
+export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOptions = {}): Detector {
+  const ports = opts.controlPorts === undefined ? DEFAULT_CONTROL_PORTS : new Map([...DEFAULT_CONTROL_PORTS, ...opts.controlPorts]);
   return {
     id: "url",
     detect({ subjects }) {
       const out: Finding[] = [];
       for (const s of subjects) {
         if (s.kind !== "url") continue;
-        for (const hit of analyzeUrl(s.value)) out.push(toFinding(hit, s));
+        for (const hit of analyzeUrl(s.value, ports)) out.push(toFinding(hit, s));
       }
       return out;
     },
@@ -103,7 +117,7 @@ function isSubdomainOf(host: string, domain: string): boolean {
 }
 
 /** Runs every heuristic on one URL string. Pure. */
-export function analyzeUrl(input: string): UrlHit[] {
+export function analyzeUrl(input: string, controlPorts: ReadonlyMap<number, string> = DEFAULT_CONTROL_PORTS): UrlHit[] {
   const hits: UrlHit[] = [];
   const add = (rule: UrlRule, detail?: string): void => {
     if (!hits.some((h) => h.rule.id === rule.id)) hits.push(detail === undefined ? { rule } : { rule, detail });
@@ -125,6 +139,10 @@ export function analyzeUrl(input: string): UrlHit[] {
   }
   if (scheme === "file" || scheme === "smb") {
     add(URL_RULES.fileScheme);
+    return hits;
+  }
+  if (scheme === "gopher" || scheme === "dict") {
+    add(URL_RULES.smugglingScheme, scheme);
     return hits;
   }
   if (!["http", "https", "ftp", "ws", "wss"].includes(scheme)) return hits;
@@ -153,12 +171,14 @@ export function analyzeUrl(input: string): UrlHit[] {
       if (isInternalIp(host)) add(URL_RULES.ipInternal, host);
       else add(URL_RULES.ipLiteral, host);
     }
+    if (isLoopback(host)) controlCheck(url, controlPorts, add);
     portCheck(url, scheme, add);
     pathChecks(url, add);
     return hits;
   }
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) {
     if (!METADATA_HOSTS.has(host)) add(URL_RULES.ipInternal, host);
+    if (host === "localhost" || host.endsWith(".localhost")) controlCheck(url, controlPorts, add);
     return hits;
   }
 
@@ -327,6 +347,17 @@ function scriptsOf(label: string): Set<string> {
     else if (/\p{L}/u.test(c)) out.add("other");
   }
   return out;
+}
+
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === "0.0.0.0" || host === "[::1]" || host === "[::]" || /^\[::ffff:127\./i.test(host);
+}
+
+/** A loopback URL on a control API's port (explicit, or the scheme's default when that is the port). */
+function controlCheck(url: URL, ports: ReadonlyMap<number, string>, add: (rule: UrlRule, detail?: string) => void): void {
+  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" || url.protocol === "wss:" ? 443 : 80;
+  const what = ports.get(port);
+  if (what !== undefined) add(URL_RULES.localControl, `${what} on port ${port}`);
 }
 
 function isInternalIp(host: string): boolean {

@@ -22,6 +22,8 @@ export const URL_RULES = {
   ipObfuscated: rule("url.ip-obfuscated", 65, "host is an IP address written in decimal, hex or octal form to hide it; treat as hostile"),
   ipLiteral: rule("url.ip-literal", 40, "host is a bare public IP address instead of a domain name; confirm the destination"),
   ipInternal: rule("url.ip-internal", 15, "host is a loopback or private-network address; check the agent is meant to reach internal services"),
+  localControl: rule("url.local-control", 65, "URL opens a control API on this machine: the OpenClaw Gateway (its API and Control UI, where approvals are granted), the Docker API or the kubelet; an agent driving it can approve its own actions or escape to the host"),
+  smugglingScheme: rule("url.smuggling-scheme", 50, "gopher:/dict: URL writes raw bytes to a TCP service (SSRF against Redis, memcached, SMTP …); an agent has no reason to open one"),
   cloudMetadata: rule("url.cloud-metadata", 70, "URL targets a cloud metadata endpoint (credential theft via SSRF); block it"),
   credentials: rule("url.credentials", 40, "URL contains a user name and password; credentials in links leak into logs and history"),
   userinfoDeception: rule("url.userinfo-deception", 65, "text before '@' looks like a domain but the real host comes after it (http://bank.com@evil.example)"),
