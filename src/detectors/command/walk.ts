@@ -18,7 +18,7 @@ export const MAX_TREE_DEPTH = 200;
 export const MAX_REPARSE_DEPTH = 4;
 /** A command word that expands to the running shell: `$SHELL`, `${BASH}`, `$0`, `"$ZSH_NAME"`. */
 export const SHELL_VAR = /^"?\$(?:\{(?:SHELL|BASH|0|ZSH_NAME)\}|(?:SHELL|BASH|0|ZSH_NAME)\b)"?$/;
-const MAX_CMDS = 4096;
+export const MAX_CMDS = 4096;
 /** Words longer than this are analysed by their first part only (text rules still see all of it). */
 export const MAX_WORD_CHARS = 8 * 1024;
 /** Pipeline stages remembered as a command's upstream. */
