@@ -120,3 +120,11 @@ test("value parsing and flattening", () => {
 test("other tools named alike are not judged by this detector", () => {
   assert.ok(!rules(decide({ tool: "web_search", params: { query: "how to set tools.exec.ask to off" } })).some((r) => r.startsWith("ctl.")));
 });
+
+test("evidence names a credential path but never its value", () => {
+  const d = oc({ action: "config_set", path: "channels.telegram.botToken", value: "123456:SuperSecretValue" });
+  assert.equal(d.action, "review");
+  const text = JSON.stringify(d);
+  assert.ok(!text.includes("SuperSecretValue"), text);
+  assert.match(text, /channels\.telegram\.botToken/);
+});

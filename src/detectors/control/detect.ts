@@ -89,7 +89,7 @@ type Push = (rule: DetectorRule, field: string, shown: string, note?: string) =>
 function judgeLeaves(leaves: readonly Leaf[], field: string, push: Push, rawText?: string): void {
   for (const { path, value } of leaves) {
     const v = typeof value === "string" ? value.trim().toLowerCase() : value;
-    const shown = `${path} = ${typeof value === "string" ? value : JSON.stringify(value)}`;
+    const shown = `${path} = ${SECRET_PATH.test(path) ? "[value hidden]" : typeof value === "string" ? value : JSON.stringify(value)}`;
     // ClawShield itself: any change under its plugin entry (enabled=false, auditOnly, outboundSecrets=off, …).
     if (/^plugins\.entries\.clawshield(?:\.|$)/.test(path) && !(path.endsWith(".enabled") && v === true)) push(CONTROL_RULES.guardTamper, field, shown);
     else if (path === "plugins.enabled" && (v === false || v === "false")) push(CONTROL_RULES.guardTamper, field, shown, "turns every plugin off");
@@ -192,8 +192,15 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
+/** Config paths whose values are credentials: evidence names the path, never the value. */
+const SECRET_PATH = /token|password|passwd|secret|api_?key|apikey|credential|private/i;
+
 function describe(op: string, params: Readonly<Record<string, unknown>>): string {
   const parts = [op];
-  for (const k of ["path", "value", "envVar", "model", "agentId", "spec", "pluginId"]) if (typeof params[k] === "string" && params[k] !== "") parts.push(`${k}=${params[k] as string}`);
+  const hideValue = typeof params.path === "string" && SECRET_PATH.test(params.path);
+  for (const k of ["path", "value", "envVar", "model", "agentId", "spec", "pluginId"]) {
+    if (typeof params[k] !== "string" || params[k] === "") continue;
+    parts.push(k === "value" && hideValue ? "value=[hidden]" : `${k}=${params[k] as string}`);
+  }
   return parts.join(" ");
 }
