@@ -11,23 +11,11 @@ import { createPathDetector } from "./path/detect.ts";
 import { createSecretDetector } from "./secret/detect.ts";
 import { createUrlDetector } from "./url/detect.ts";
 
-/** The configured Gateway's port when it listens on this machine: its API is a control API (url.local-control). */
-function gatewayPort(url: string): ReadonlyMap<number, string> {
-  try {
-    const u = new URL(url);
-    if (!/^(?:127\.|localhost$|\[::1\]$)/.test(u.hostname)) return new Map();
-    const port = u.port !== "" ? Number(u.port) : u.protocol === "wss:" ? 443 : 80;
-    return new Map([[port, "the OpenClaw Gateway"]]);
-  } catch {
-    return new Map();
-  }
-}
-
 /** Builds the detectors for a config: compiled once (async: the shell parser is WASM), evaluated many times. */
 export async function createDefaultDetectors(config: ResolvedConfig): Promise<Detector[]> {
   if (config.security.scoring === "compat") {
     return [createCompatPromptDetector(config.security), createCompatCommandDetector(config.security)];
   }
   const shell = await loadShellParser();
-  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { controlPorts: gatewayPort(config.gateway.url) }), createPathDetector(), createSecretDetector(), createControlDetector()];
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { gatewayUrl: config.gateway.url }), createPathDetector(), createSecretDetector(), createControlDetector()];
 }

@@ -26,27 +26,23 @@ test("rule metadata: ids, families, scores and messages", () => {
 });
 
 test("system agent typed calls: approvals off and ClawShield removal block", () => {
-  for (const p of [
-    { action: "config_set", path: "tools.exec.ask", value: "off" },
-    { action: "config_set", path: "tools.exec.security", value: '"full"' },
-    { action: "config_set", path: "tools.exec", value: "{ ask: 'off', security: 'full', }" },
-    { action: "config_set", path: 'agents.list[0].tools.exec.ask', value: "never" },
-  ]) {
+  const approvalsOff = "ctl.evasion.approvals-off";
+  const guard = "ctl.evasion.guard-tamper";
+  for (const [p, rule] of [
+    [{ action: "config_set", path: "tools.exec.ask", value: "off" }, approvalsOff],
+    [{ action: "config_set", path: "tools.exec.security", value: '"full"' }, approvalsOff],
+    [{ action: "config_set", path: "tools.exec", value: "{ ask: 'off', security: 'full', }" }, approvalsOff],
+    [{ action: "config_set", path: "agents.list[0].tools.exec.ask", value: "never" }, approvalsOff],
+    [{ action: "plugin_uninstall", pluginId: "clawshield" }, guard],
+    [{ action: "config_set", path: "plugins.entries.clawshield.enabled", value: "false" }, guard],
+    [{ action: "config_set", path: 'plugins.entries["clawshield"].config', value: '{"outboundSecrets":"off"}' }, guard],
+    [{ action: "config_set", path: "plugins.deny", value: '["clawshield"]' }, guard],
+    [{ action: "config_set", path: "plugins.allow", value: '["telegram"]' }, guard],
+    [{ action: "config_set", path: "plugins.enabled", value: "false" }, guard],
+  ] as const) {
     const d = oc(p);
     assert.equal(d.action, "block", JSON.stringify(p));
-    assert.deepEqual(rules(d), ["ctl.evasion.approvals-off"], JSON.stringify(p));
-  }
-  for (const p of [
-    { action: "plugin_uninstall", pluginId: "clawshield" },
-    { action: "config_set", path: "plugins.entries.clawshield.enabled", value: "false" },
-    { action: "config_set", path: 'plugins.entries["clawshield"].config', value: '{"outboundSecrets":"off"}' },
-    { action: "config_set", path: "plugins.deny", value: '["clawshield"]' },
-    { action: "config_set", path: "plugins.allow", value: '["telegram"]' },
-    { action: "config_set", path: "plugins.enabled", value: "false" },
-  ]) {
-    const d = oc(p);
-    assert.equal(d.action, "block", JSON.stringify(p));
-    assert.deepEqual(rules(d), ["ctl.evasion.guard-tamper"], JSON.stringify(p));
+    assert.deepEqual(rules(d), [rule], JSON.stringify(p));
   }
 });
 

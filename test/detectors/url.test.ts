@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { parseAction } from "../../src/engine/action.ts";
 import { createEngine } from "../../src/index.ts";
-import { analyzeUrl, createUrlDetector } from "../../src/detectors/url/detect.ts";
+import { analyzeUrl, controlPortsFor, createUrlDetector } from "../../src/detectors/url/detect.ts";
 
 const ids = (u: string): string[] => analyzeUrl(u).map((h) => h.rule.id);
 const score = (u: string): number => analyzeUrl(u).reduce((n, h) => n + h.rule.score, 0);
@@ -168,7 +168,8 @@ test("control APIs on this machine: the OpenClaw Gateway, Docker and the kubelet
   }
   for (const u of ["http://127.0.0.1:3000/", "http://localhost:8080/health", "http://example.com:18789/", "http://10.0.0.5:2375/"]) assert.ok(!ids(u).includes("url.local-control"), u);
   // The configured Gateway's own port counts too.
-  assert.ok(analyzeUrl("http://127.0.0.1:19001/", new Map([[19001, "the OpenClaw Gateway"]])).some((h) => h.rule.id === "url.local-control"));
+  assert.ok(analyzeUrl("http://127.0.0.1:19001/", controlPortsFor("ws://127.0.0.1:19001")).some((h) => h.rule.id === "url.local-control"));
+  assert.ok(!analyzeUrl("http://127.0.0.1:19001/", controlPortsFor("wss://gateway.example:19001")).some((h) => h.rule.id === "url.local-control"));
 });
 
 test("gopher:/dict: URLs (raw TCP to internal services) are reviewed", () => {

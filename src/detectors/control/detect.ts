@@ -60,6 +60,7 @@ export function createControlDetector(): Detector {
         // A regular agent's `openclaw` tool delegates a request in words ({message}) to the system
         // agent, which turns it into one of the typed calls below.
         judgeRequest(params.message, push);
+        if (out.length === 0 && ASKS_CHANGE.test(params.message)) push(CONTROL_RULES.configWrite, "params.message", excerpt(params.message, 0, Math.min(params.message.length, 200)), "a change delegated to the system agent");
         return out;
       }
       if (tool === "openclaw") {
@@ -126,7 +127,6 @@ function judgeRequest(text: string, push: Push): void {
   if (ASKS_APPROVALS_OFF.test(t)) push(CONTROL_RULES.approvalsOff, "params.message", shown, "requested in words");
   if (ASKS_OPEN.test(t)) push(CONTROL_RULES.exposure, "params.message", shown, "requested in words");
   if (ASKS_PLUGIN_CODE.test(t)) push(CONTROL_RULES.pluginCode, "params.message", shown, "requested in words");
-  if (ASKS_CHANGE.test(t) && !ASKS_GUARD_OFF.test(t) && !ASKS_APPROVALS_OFF.test(t) && !ASKS_OPEN.test(t) && !ASKS_PLUGIN_CODE.test(t)) push(CONTROL_RULES.configWrite, "params.message", shown, "a change delegated to the system agent");
 }
 
 function mentionsGuard(value: unknown): boolean {

@@ -20,8 +20,8 @@ const MAX_URL_INSPECT = 8192;
 const TAG = "suspicious_url";
 
 export interface UrlDetectorOptions {
-  /** Loopback ports that serve a control API besides the defaults (the configured Gateway's port). */
-  readonly controlPorts?: ReadonlyMap<number, string>;
+  /** The Gateway ClawShield is configured for (`gateway.url`): when it is on this machine, its port is a control API too. */
+  readonly gatewayUrl?: string;
 }
 
 /** Loopback ports of control APIs an agent must not drive: OpenClaw's default Gateway port, Docker, kubelet. */
@@ -33,7 +33,7 @@ export const DEFAULT_CONTROL_PORTS: ReadonlyMap<number, string> = new Map([
 ]);
 
 export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOptions = {}): Detector {
-  const ports = opts.controlPorts === undefined ? DEFAULT_CONTROL_PORTS : new Map([...DEFAULT_CONTROL_PORTS, ...opts.controlPorts]);
+  const ports = controlPortsFor(opts.gatewayUrl);
   return {
     id: "url",
     detect({ subjects }) {
@@ -353,9 +353,28 @@ function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === "0.0.0.0" || host === "[::1]" || host === "[::]" || /^\[::ffff:127\./i.test(host);
 }
 
+/** The URL's port, or its scheme's default. */
+function portOf(url: URL): number {
+  return url.port !== "" ? Number(url.port) : url.protocol === "https:" || url.protocol === "wss:" ? 443 : 80;
+}
+
+/** The default control ports plus the configured Gateway's port when it listens on this machine. */
+export function controlPortsFor(gatewayUrl: string | undefined): ReadonlyMap<number, string> {
+  if (gatewayUrl === undefined) return DEFAULT_CONTROL_PORTS;
+  let url: URL;
+  try {
+    url = new URL(gatewayUrl);
+  } catch {
+    return DEFAULT_CONTROL_PORTS;
+  }
+  const host = url.hostname.toLowerCase();
+  if (!isLoopback(host) && host !== "localhost") return DEFAULT_CONTROL_PORTS;
+  return new Map([...DEFAULT_CONTROL_PORTS, [portOf(url), "the OpenClaw Gateway"]]);
+}
+
 /** A loopback URL on a control API's port (explicit, or the scheme's default when that is the port). */
 function controlCheck(url: URL, ports: ReadonlyMap<number, string>, add: (rule: UrlRule, detail?: string) => void): void {
-  const port = url.port !== "" ? Number(url.port) : url.protocol === "https:" || url.protocol === "wss:" ? 443 : 80;
+  const port = portOf(url);
   const what = ports.get(port);
   if (what !== undefined) add(URL_RULES.localControl, `${what} on port ${port}`);
 }
