@@ -142,7 +142,7 @@ export function extractSubjects(action: Action): Subject[] {
   if (action.url !== undefined) add("url", action.url, "url", "agent");
   if (action.file !== undefined) add("file", action.file, "file", "agent");
   if (action.toolOutput !== undefined) add("text", action.toolOutput, "toolOutput", "tool_output");
-  if (action.params !== undefined) walkParams(action.params, "params", 0, add, isShellTool(action.tool));
+  if (action.params !== undefined) walkParams(action.params, "params", 0, add, isShellTool(action.tool), isAutomationTool(action.tool));
   // URLs mentioned inside text and commands get their own URL subjects.
   for (const s of [...out]) {
     if (s.kind !== "text" && s.kind !== "command") continue;
@@ -155,10 +155,45 @@ export function extractSubjects(action: Action): Subject[] {
   return out;
 }
 
+/** Tool Search's selector keys, in OpenClaw's order of precedence. */
+const TOOL_SEARCH_SELECTORS = ["id", "toolId", "name"] as const;
+
+/**
+ * OpenClaw 2026.9 defers most tools behind Tool Search (on by default): the model calls them as
+ * `tool_call {id, args}` (or `input`, or the arguments flattened beside `id`). Such a call is judged
+ * as the tool it names, so per-tool rules and policy apply at the outer call as well; OpenClaw also
+ * runs before_tool_call for the inner call (verified on 2026.9.6).
+ */
+export function unwrapToolCall(action: Action): Action {
+  if (action.tool?.trim().toLowerCase() !== "tool_call" || action.params === undefined) return action;
+  const p = action.params;
+  const key = TOOL_SEARCH_SELECTORS.find((k) => typeof p[k] === "string" && (p[k] as string).trim() !== "");
+  if (key === undefined) return action;
+  const id = (p[key] as string).trim();
+  // Catalog ids are namespaced ("openclaw:core:plugins"); the tool is the last part.
+  const tool = id.slice(id.lastIndexOf(":") + 1) || id;
+  const dotted: Record<string, unknown> = {};
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (k.startsWith("args.") && k.length > 5) dotted[k.slice(5)] = v;
+    else if (k !== key && k !== "args" && k !== "input") flat[k] = v;
+  }
+  const nested = p.args ?? p.input;
+  if (nested !== undefined && nested !== null && (typeof nested !== "object" || Array.isArray(nested))) return action;
+  const input = nested !== undefined && nested !== null && Object.keys(nested).length > 0 ? { ...dotted, ...(nested as Record<string, unknown>) } : { ...dotted, ...flat };
+  return { ...action, tool, params: input };
+}
+
 const SHELL_TOOLS = new Set(["exec", "bash", "shell", "process", "run", "terminal", "system.run", "sh", "cmd", "powershell"]);
 /** Whether a tool name means "runs a shell command". */
 export function isShellTool(tool: string | undefined): boolean {
   return tool !== undefined && SHELL_TOOLS.has(tool.trim().toLowerCase());
+}
+
+/** OpenClaw's scheduler (`automations`, formerly `cron`): its `script` payloads and triggers are Code Mode JavaScript. */
+function isAutomationTool(tool: string | undefined): boolean {
+  const t = tool?.trim().toLowerCase();
+  return t === "automations" || t === "cron";
 }
 
 function walkParams(
@@ -167,29 +202,32 @@ function walkParams(
   depth: number,
   add: (kind: SubjectKind, value: string, field: string, origin: Subject["origin"]) => void,
   shellTool: boolean,
+  automationTool: boolean,
   key = "",
 ): void {
   if (depth > MAX_DEPTH) return;
   const k = key.toLowerCase();
   if (typeof v === "string") {
-    if (COMMAND_KEYS.has(k) || (shellTool && (k === "input" || k === "data" || k === "keys"))) add("command", v, field, "agent");
-    // OpenClaw Code Mode: `exec` takes JavaScript as `code`, run by Node or QuickJS; judged as `node -e`.
-    else if (shellTool && k === "code") add("command", `node -e ${shellQuote(v)}`, field, "agent");
+    // OpenClaw Code Mode: `exec` takes JavaScript as `code`, run by Node or QuickJS, and a scheduled
+    // job's `script` (payload or trigger) is the same; judged as `node -e`.
+    if ((shellTool && k === "code") || (automationTool && k === "script")) add("command", `node -e ${shellQuote(v)}`, field, "agent");
+    else if (COMMAND_KEYS.has(k) || (shellTool && (k === "input" || k === "data" || k === "keys"))) add("command", v, field, "agent");
     else if (URL_KEYS.has(k) || /^(?:https?|ftp|wss?):\/\//i.test(v.trim()) || /^(?:data|javascript):/i.test(v.trim())) add("url", v.trim(), field, "agent");
     else if (FILE_KEYS.has(k)) add("file", v, field, "agent");
     else add("text", v, field, "agent");
     return;
   }
   if (Array.isArray(v)) {
-    if (ARGV_KEYS.has(k) && v.length > 0 && v.every((x) => typeof x === "string")) {
+    // `command: ["bash", "-c", "…"]` (OpenClaw's system.run, an automation's stream schedule) is an argv too.
+    if ((ARGV_KEYS.has(k) || k === "command") && v.length > 0 && v.every((x) => typeof x === "string")) {
       add("command", (v as string[]).map(shellQuote).join(" "), field, "agent");
       return;
     }
-    v.forEach((x, i) => walkParams(x, `${field}[${i}]`, depth + 1, add, shellTool, key));
+    v.forEach((x, i) => walkParams(x, `${field}[${i}]`, depth + 1, add, shellTool, automationTool, key));
     return;
   }
   if (typeof v === "object" && v !== null) {
-    for (const [ck, cv] of Object.entries(v)) walkParams(cv, `${field}.${ck}`, depth + 1, add, shellTool, ck);
+    for (const [ck, cv] of Object.entries(v)) walkParams(cv, `${field}.${ck}`, depth + 1, add, shellTool, automationTool, ck);
   }
 }
 

@@ -2,7 +2,7 @@
 // the injected `now`. Detectors arrive as a parameter; the default set is wired in src/index.ts.
 
 import type { ResolvedConfig } from "../config/schema.ts";
-import { extractSubjects } from "./action.ts";
+import { extractSubjects, unwrapToolCall } from "./action.ts";
 import { applyPolicy } from "./policy.ts";
 import type { Action, Decision, Detector, Facts, Finding } from "./types.ts";
 
@@ -30,8 +30,9 @@ export function createEngine(opts: EngineOptions): Engine {
   return {
     config: opts.config,
     detectors: opts.detectors,
-    evaluate(action: Action, facts: Facts = {}): Decision {
+    evaluate(received: Action, facts: Facts = {}): Decision {
       const started = now();
+      const action = unwrapToolCall(received);
       const subjects = extractSubjects(action);
       const findings: Finding[] = [];
       for (const d of opts.detectors) {

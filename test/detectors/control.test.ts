@@ -1,5 +1,5 @@
-// Control-plane detector: the agent changing OpenClaw itself through the `openclaw` (system agent)
-// and `gateway` tools. Tool names and parameters are OpenClaw 2026.9.6's (its dist: the regular
+// Control-plane detector: the agent changing OpenClaw itself through the `openclaw` (system agent),
+// `gateway` and `plugins` tools. Tool names and parameters are OpenClaw 2026.9.6's (its dist: the regular
 // agent's delegation tool takes {message}; the system agent's tool takes {action, path, value, …}).
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -87,6 +87,34 @@ test("delegation in words ({message}): the request is read like the typed call i
     assert.deepEqual(got, rule === undefined ? [] : [rule], message);
   }
   assert.equal(oc({ message: "Uninstall the clawshield plugin" }).action, "block");
+});
+
+test("plugins tool (owner-only plugin manager): disabling or uninstalling ClawShield blocks, new plugin code reviews, reads pass", () => {
+  const pl = (params: Record<string, unknown>): Decision => decide({ tool: "plugins", params });
+  for (const action of ["disable", "uninstall"]) {
+    const d = pl({ action, pluginId: "clawshield" });
+    assert.equal(d.action, "block", action);
+    assert.deepEqual(rules(d), ["ctl.evasion.guard-tamper"], action);
+  }
+  for (const [p, rule] of [
+    [{ action: "install", source: "clawhub", packageName: "weather-helper" }, "ctl.plugin.code-change"],
+    [{ action: "install", source: "official", pluginId: "matrix" }, "ctl.plugin.code-change"],
+    [{ action: "reload", pluginId: "my-local-plugin" }, "ctl.plugin.code-change"],
+    [{ action: "disable", pluginId: "telegram" }, "ctl.config.write"],
+    [{ action: "enable", pluginId: "telegram" }, "ctl.config.write"],
+  ] as const) {
+    const d = pl(p);
+    assert.equal(d.action, "review", JSON.stringify(p));
+    assert.deepEqual(rules(d), [rule], JSON.stringify(p));
+  }
+  for (const p of [{ action: "list" }, { action: "inspect", pluginId: "clawshield" }, { action: "search", query: "clawshield" }]) assert.equal(pl(p).action, "allow", JSON.stringify(p));
+});
+
+test("a deferred tool called through Tool Search's tool_call is judged as that tool", () => {
+  const d = decide({ tool: "tool_call", params: { id: "openclaw:core:plugins", args: { action: "uninstall", pluginId: "clawshield" } } });
+  assert.equal(d.action, "block");
+  assert.deepEqual(rules(d), ["ctl.evasion.guard-tamper"]);
+  assert.equal(decide({ tool: "tool_call", params: { id: "openclaw", args: { action: "config_set", path: "tools.exec.ask", value: "off" } } }).action, "block");
 });
 
 test("gateway tool config writes: the JSON5 raw document is flattened and judged", () => {

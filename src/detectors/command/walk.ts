@@ -743,8 +743,9 @@ export function inlineCode(name: string, args: readonly string[]): string | unde
 
 // String literals handed to a shell-running function in interpreter code: system("…"),
 // os.system('…'), exec "…", popen, spawn/execl first argument, subprocess.* (string or list),
-// backticks (perl/ruby), run(`…`) (julia). Bounded: at most 8 per code string.
-const SHELL_CALL_RE = /\b(?:system|popen|exec[a-z]*|spawn[a-z]*|call|check_output|check_call|run|Popen|passthru|shell_exec|proc_open|pcntl_exec|getoutput|getstatusoutput|execSync|spawnSync|execFileSync|open)\s*\(?\s*\[?\s*(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'|`([^`\n]{1,2000})`)|`([^`\n]{2,2000})`/g;
+// backticks (perl/ruby), run(`…`) (julia), OpenClaw Code Mode's exec({command: "…"}). Bounded: at
+// most 8 per code string.
+const SHELL_CALL_RE = /\b(?:system|popen|exec[a-z]*|spawn[a-z]*|call|check_output|check_call|run|Popen|passthru|shell_exec|proc_open|pcntl_exec|getoutput|getstatusoutput|execSync|spawnSync|execFileSync|open)\s*\(?\s*(?:\[|\{\s*["']?command["']?\s*:)?\s*(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'|`([^`\n]{1,2000})`)|`([^`\n]{2,2000})`/g;
 
 export function shellStringsInCode(code: string): string[] {
   const out: string[] = [];

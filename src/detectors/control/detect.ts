@@ -5,7 +5,8 @@
 // off or uninstall ClawShield with one tool call. The same changes through the shell
 // (`openclaw config set tools.exec.ask off`) or a file tool (editing openclaw.json) are judged by
 // the command and path detectors; this closes the tool route. The `gateway` tool's config writes
-// (`config.patch` / `config.apply` with a JSON5 `raw` document, older Gateways) are read the same way.
+// (`config.patch` / `config.apply` with a JSON5 `raw` document, older Gateways) are read the same way,
+// and so is the owner-only `plugins` tool (install, enable, disable, uninstall, reload a plugin).
 
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding } from "../../engine/types.ts";
@@ -17,7 +18,7 @@ export const CONTROL_RULES = {
   guardTamper: { id: "ctl.evasion.guard-tamper", family: "defense-evasion", score: 85, tag: "approval_bypass", message: `an OpenClaw tool call would uninstall, disable or reconfigure the ClawShield plugin, or unload it through the plugin allow/deny lists. ${FIX_BLOCK}` },
   approvalsOff: { id: "ctl.evasion.approvals-off", family: "defense-evasion", score: 85, tag: "approval_bypass", message: `an OpenClaw tool call would weaken exec approvals (tools.exec.ask = off, tools.exec.security = full, a Full Access permission mode), so later commands run without a human. ${FIX_BLOCK}` },
   exposure: { id: "ctl.exposure.open-access", family: "exposure", score: 50, tag: "approval_bypass", message: `an OpenClaw tool call would open the Gateway or a channel to anyone (gateway auth off, a non-loopback bind, dmPolicy open, allowFrom "*"). ${FIX_REVIEW}` },
-  pluginCode: { id: "ctl.plugin.code-change", family: "persistence", score: 50, tag: "persistence", message: `an OpenClaw tool call would install or activate plugin code inside the Gateway (plugin_install, plugin_activate_artifact): it runs with the Gateway's full rights. ${FIX_REVIEW}` },
+  pluginCode: { id: "ctl.plugin.code-change", family: "persistence", score: 50, tag: "persistence", message: `an OpenClaw tool call would install, activate or reload plugin code inside the Gateway (plugin_install, plugin_activate_artifact, plugins install/reload): it runs with the Gateway's full rights. ${FIX_REVIEW}` },
   configWrite: { id: "ctl.config.write", family: "configuration", score: 35, tag: "policy_change", message: `an OpenClaw tool call would make a persistent change to OpenClaw (config, default model, agents, plugins, Gateway start/stop); under Full Access OpenClaw applies it without asking. ${FIX_REVIEW}` },
 } as const satisfies Record<string, DetectorRule>;
 
@@ -27,6 +28,8 @@ export const CONTROL_RULE_LIST: readonly DetectorRule[] = Object.values(CONTROL_
 const OPENCLAW_WRITES = new Set(["setup", "set_default_model", "config_set", "config_set_ref", "create_agent", "create_team", "gateway_start", "gateway_stop", "plugin_install", "plugin_activate_artifact", "plugin_uninstall"]);
 /** `gateway` tool actions that write config or update the installation. */
 const GATEWAY_WRITES = /^(?:config\.(?:apply|patch|set)|update\.run)$/;
+/** `plugins` tool actions that change the loaded plugins (list, inspect and search only read). */
+const PLUGINS_WRITES = new Set(["install", "enable", "disable", "uninstall", "reload"]);
 const GUARD_ID = /clawshield/i;
 
 /** One config leaf a call would set: a dotted, lower-cased path and its value. */
@@ -40,7 +43,7 @@ export function createControlDetector(): Detector {
     id: "control",
     detect({ action }) {
       const tool = action.tool?.toLowerCase();
-      if (tool !== "openclaw" && tool !== "gateway") return [];
+      if (tool !== "openclaw" && tool !== "gateway" && tool !== "plugins") return [];
       const params = action.params ?? {};
       const op = typeof params.action === "string" ? params.action.trim().toLowerCase() : "";
       const out: Finding[] = [];
@@ -71,6 +74,18 @@ export function createControlDetector(): Detector {
         if (op === "config_set" || op === "config_set_ref") judgeLeaves(leavesOf(str(params.path), op === "config_set" ? parseValue(str(params.value)) : { $ref: str(params.envVar) }), "params.value", push);
         // The general rule only when no specific one explains the call (scores add up).
         if (out.length === 0) push(CONTROL_RULES.configWrite, "params.action", describe(op, params));
+        return out;
+      }
+
+      if (tool === "plugins") {
+        // OpenClaw 2026.9's owner-only plugin manager: {action, pluginId, source, packageName, …}.
+        if (!PLUGINS_WRITES.has(op)) return [];
+        const target = str(params.pluginId) || str(params.packageName);
+        const shown = `plugins ${op} ${target}`.trim();
+        if ((op === "disable" || op === "uninstall") && GUARD_ID.test(target)) push(CONTROL_RULES.guardTamper, "params.pluginId", shown);
+        // A reload activates whatever the plugin's files now hold: new code, like an install.
+        else if (op === "install" || op === "reload") push(CONTROL_RULES.pluginCode, "params.action", `${shown}${str(params.source) === "" ? "" : ` (${str(params.source)})`}`);
+        else push(CONTROL_RULES.configWrite, "params.action", shown);
         return out;
       }
 

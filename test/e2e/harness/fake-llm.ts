@@ -155,7 +155,7 @@ export function decideReply(conv: FakeLlmConversation): FakeLlmReply {
   else call = parseRunTool(script.arg);
   if (!call) return { kind: "text", text: `I could not parse the RUNTOOL line: ${script.arg.slice(0, 200)}` };
   if (!conv.tools.includes(call.tool)) {
-    return { kind: "text", text: `The tool ${call.tool} is not available in this request, so nothing was done.` };
+    return { kind: "text", text: `The tool ${call.tool} is not available in this request, so nothing was done. Offered: ${conv.tools.join(", ")}` };
   }
   return { kind: "tool", tool: call.tool, args: call.args };
 }
