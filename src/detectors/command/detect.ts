@@ -10,6 +10,7 @@ import { DEFAULT_BLOCKED_COMMAND_PATTERNS, type SecurityConfig } from "../../con
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
+import { CONTROL_RULES, configSetRules } from "../control/detect.ts";
 import { requiredLiteral } from "../injection/prefilter.ts";
 import { codeRules } from "./code-rules.ts";
 import { hostRules, type PathView } from "./host-rules.ts";
@@ -719,6 +720,15 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if ((name === "journalctl" && args.some((a) => /^--(?:vacuum|rotate)/.test(a))) || (name === "wevtutil" && args.some((a) => /^cl$/i.test(a))) || (name === "auditctl" && args.includes("-D"))) hit(RULES.logWipe, c, undefined, 15);
     if ((name === "setenforce" && args[0] === "0") || (name === "ufw" && args[0] === "disable") || ((name === "iptables" || name === "ip6tables") && args.some((a) => a === "-F" || a === "--flush")) || (name === "systemctl" && /^(?:stop|disable|mask)$/.test(args[0] ?? "") && args.some((a) => /^(?:auditd|apparmor|firewalld|ufw|clamav|clamd|falcon-sensor|osqueryd|wazuh-agent|sysmon|selinux)/.test(a))) || (name === "spctl" && args.includes("--master-disable")) || (name === "csrutil" && args[0] === "disable") || (name === "aa-teardown")) hit(RULES.securityOff, c);
     if (name === "openclaw" && /^(?:approvals\s+(?:set|allowlist\s+add|grants?\b)|config\s+set\s+(?:tools\.exec|security|approvals)|exec-approvals\b)/.test(argLine)) hit(RULES.approvals, c);
+    if (name === "openclaw" && args[0] === "config" && args[1] === "set" && args[2] !== undefined && args[3] !== undefined) {
+      // The shell route to the changes the control detector judges for OpenClaw's own tools, read the same way.
+      for (const { rule, shown, note } of configSetRules(args[2], args.slice(3).filter((a) => !a.startsWith("--")).join(" "))) {
+        if (rule.id === CONTROL_RULES.approvalsOff.id) hit(RULES.approvals, c, note ?? `\`${excerpt(shown, 0, undefined, 80)}\``);
+        else if (rule.id === CONTROL_RULES.guardTamper.id) hit(RULES.guardTamper, c, note);
+        else if (rule.id === CONTROL_RULES.exposure.id) hit(RULES.openclawExposure, c, `\`${excerpt(shown, 0, undefined, 80)}\``);
+      }
+    }
+    if (UNGUARDED_AGENT.test(name) && args.some((a, k) => UNGUARDED_FLAG.test(a) || (name === "cursor-agent" && (a === "--force" || a === "-f")) || (UNGUARDED_OPTION.test(a) && UNGUARDED_VALUE.test(args[k + 1] ?? "")))) hit(RULES.unguardedAgent, c, `\`${name}\``);
     if (/\btools\.exec\.(?:mode|security|ask)\b[\s"':=]+["']?(?:full|off|none|allow|never|yolo)\b/i.test(argLine) || (c.stdinText !== undefined && /"?security"?\s*[:=]\s*"?full|tools\.exec\.mode/.test(c.stdinText) && /openclaw/.test(argLine + c.redirects.map((r) => r.target).join(" ")))) hit(RULES.approvals, c);
 
     // --- obfuscation of the command name ---
@@ -789,6 +799,12 @@ const COMPUTED_NAME = /^(?:\$\(|`)\s*(?:printf\b|echo\b|cat\s*<<<|[^)`]*\|\s*(?:
 
 /** `$GITHUB_TOKEN`, `${AWS_SECRET_ACCESS_KEY}`: a secret held in the environment. */
 const SECRET_ENV_NAME = /^(?:[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)|AWS_ACCESS_KEY_ID|OPENCLAW_GATEWAY_TOKEN|CLAWSHIELD_[A-Z_]+)$/;
+/** Coding agents that can be started with their own permission checks off. */
+const UNGUARDED_AGENT = /^(?:claude|codex|gemini|qwen|aider|cursor-agent|amp|opencode|crush|goose)$/;
+/** Claude Code, Codex, Gemini/Qwen CLI, aider, Amp and cursor-agent flags that approve everything. */
+const UNGUARDED_FLAG = /^(?:--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--dangerously-allow-all|--yolo|--yes-always|--(?:permission-mode|approval-mode|ask-for-approval|sandbox)=(?:bypassPermissions|yolo|never|danger-full-access))$/;
+const UNGUARDED_OPTION = /^(?:--permission-mode|--approval-mode|--ask-for-approval|-a|--sandbox|-s)$/;
+const UNGUARDED_VALUE = /^(?:bypassPermissions|yolo|never|danger-full-access)$/;
 const SECRET_ENV_REF = /\$\{?(?:[A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)|AWS_ACCESS_KEY_ID|CLAWSHIELD_[A-Z_]+)\b/;
 
 /**

@@ -98,6 +98,8 @@ export const RULES = {
   approvals: R("cmd.evasion.openclaw-approvals", "defense-evasion", 85, "approval_bypass", "changes OpenClaw's exec approvals or config (tools.exec security/ask/mode), disabling the guard that reviews commands"),
   securityOff: R("cmd.evasion.security-disable", "defense-evasion", 25, "defense_evasion", "disables a firewall, SELinux/AppArmor, auditing or another security control"),
   sandboxEscape: R("cmd.evasion.sandbox-escape", "defense-evasion", 50, "defense_evasion", "JavaScript that climbs out of its sandbox to the host process (constructor.constructor('return process'), process.binding, process.mainModule): in OpenClaw Code Mode's Node executor that is the whole machine"),
+  openclawExposure: R("cmd.exposure.openclaw-open-access", "exposure", 50, "approval_bypass", "opens the OpenClaw Gateway or a channel to anyone (gateway auth off, a non-loopback bind, dmPolicy open, allowFrom \"*\"), so strangers can drive the agent"),
+  unguardedAgent: R("cmd.evasion.unguarded-agent", "defense-evasion", 50, "approval_bypass", "starts a coding agent (Claude Code, Codex, Gemini CLI, …) with its own permission checks switched off; every command it then runs escapes OpenClaw's exec approvals and ClawShield"),
   guardTamper: R("cmd.evasion.guard-tamper", "defense-evasion", 85, "approval_bypass", "stops, kills, uninstalls or rewrites ClawShield or the OpenClaw Gateway that enforces it (process, service, plugin, config or state)"),
   hijack: R("cmd.evasion.command-hijack", "defense-evasion", 25, "defense_evasion", "redirects command lookup (PATH starting in a world-writable folder, an alias for sudo/su/ssh/passwd), so later commands run something else"),
   // obfuscation

@@ -102,6 +102,18 @@ export function createControlDetector(): Detector {
 
 type Push = (rule: DetectorRule, field: string, shown: string, note?: string) => void;
 
+/**
+ * The control rules a `config set <path> <value>` would trigger, for the shell route
+ * (`openclaw config set …`, judged by the command detector) to share this detector's reading.
+ */
+export function configSetRules(path: string, valueText: string): { rule: DetectorRule; shown: string; note?: string }[] {
+  const out: { rule: DetectorRule; shown: string; note?: string }[] = [];
+  judgeLeaves(leavesOf(path, parseValue(valueText)), "command", (rule, _field, shown, note) => {
+    if (!out.some((x) => x.rule.id === rule.id)) out.push({ rule, shown, ...(note === undefined ? {} : { note }) });
+  });
+  return out;
+}
+
 function judgeLeaves(leaves: readonly Leaf[], field: string, push: Push, rawText?: string): void {
   for (const { path, value } of leaves) {
     const v = typeof value === "string" ? value.trim().toLowerCase() : value;
@@ -115,6 +127,8 @@ function judgeLeaves(leaves: readonly Leaf[], field: string, push: Push, rawText
     if (/(?:^|\.)tools\.exec\.ask$/.test(path) && (v === "off" || v === "never" || v === false || v === "false")) push(CONTROL_RULES.approvalsOff, field, shown);
     else if (/(?:^|\.)tools\.exec\.security$/.test(path) && v === "full") push(CONTROL_RULES.approvalsOff, field, shown);
     else if (/(?:^|\.)(?:permissionmode|permissions?\.mode|defaultpermissionmode)$/.test(path) && v === "full") push(CONTROL_RULES.approvalsOff, field, shown, "Full Access applies every later change without asking");
+    // ACP harnesses (Codex, Claude Code, Gemini CLI through acpx): "the harness-level break-glass switch".
+    else if (/^plugins\.entries\.acpx\.config\.permissionmode$/.test(path) && v === "approve-all") push(CONTROL_RULES.approvalsOff, field, shown, "ACP coding agents would run every command and write without asking");
     // Open doors.
     if (path === "gateway.auth.mode" && v === "none") push(CONTROL_RULES.exposure, field, shown);
     else if (path === "gateway.bind" && typeof v === "string" && !/^(?:loopback|localhost|127\.0\.0\.1|::1|auto)$/.test(v)) push(CONTROL_RULES.exposure, field, shown);
@@ -130,7 +144,7 @@ function judgeLeaves(leaves: readonly Leaf[], field: string, push: Push, rawText
 
 /** Changes asked for in words: "uninstall the clawshield plugin", "set tools.exec.ask to off". */
 const ASKS_GUARD_OFF = /\b(?:uninstall|disable|remove|delete|deny|unload|turn(?:ing)? off|switch(?:ing)? off|stop|kill|deactivate|block)\b[^.!?\n]{0,60}\bclaw ?shield\b|\bclaw ?shield\b[^.!?\n]{0,40}\b(?:off|disabled?|false|uninstall(?:ed)?|removed?|denied|deny list)\b|\bplugins\.enabled\W{1,6}false\b/i;
-const ASKS_APPROVALS_OFF = /\btools\.exec\.ask\b\W{0,8}(?:(?:to|=|:|as)\W{0,4})?(?:off|never|false)\b|\btools\.exec\.security\b\W{0,8}(?:(?:to|=|:|as)\W{0,4})?full\b|\b(?:disable|turn off|switch off|remove|skip|bypass)\b[^.!?\n]{0,30}\b(?:exec |command |tool )?approvals?\b|\b(?:permission mode|permissions?)\b[^.!?\n]{0,20}\bfull(?: access)?\b|\bfull access\b[^.!?\n]{0,30}\b(?:default|mode|on|enable)/i;
+const ASKS_APPROVALS_OFF = /\bapprove-all\b|\bbypass ?permissions\b|\btools\.exec\.ask\b\W{0,8}(?:(?:to|=|:|as)\W{0,4})?(?:off|never|false)\b|\btools\.exec\.security\b\W{0,8}(?:(?:to|=|:|as)\W{0,4})?full\b|\b(?:disable|turn off|switch off|remove|skip|bypass)\b[^.!?\n]{0,30}\b(?:exec |command |tool )?approvals?\b|\b(?:permission mode|permissions?)\b[^.!?\n]{0,20}\bfull(?: access)?\b|\bfull access\b[^.!?\n]{0,30}\b(?:default|mode|on|enable)/i;
 const ASKS_OPEN = /\bgateway\.auth\.mode\W{0,8}(?:(?:to|=|:)\W{0,4})?none\b|\bdm ?policy\W{0,8}(?:(?:to|=|:)\W{0,4})?open\b|\ballow ?from\W{0,12}["']?\*/i;
 const ASKS_PLUGIN_CODE = /\b(?:install|activate|add)\b[^.!?\n]{0,40}\bplugins?\b|\bplugin_(?:install|activate_artifact)\b/i;
 const ASKS_CHANGE = /\b(?:set|change|update|enable|disable|install|uninstall|remove|delete|restart|stop|start|create|add|connect|configure|switch|turn|allow|deny|reset|write|edit|patch|apply)\b/i;
