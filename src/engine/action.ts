@@ -142,7 +142,21 @@ export function extractSubjects(action: Action): Subject[] {
   if (action.url !== undefined) add("url", action.url, "url", "agent");
   if (action.file !== undefined) add("file", action.file, "file", "agent");
   if (action.toolOutput !== undefined) add("text", action.toolOutput, "toolOutput", "tool_output");
-  if (action.params !== undefined) walkParams(action.params, "params", 0, add, isShellTool(action.tool), isAutomationTool(action.tool));
+  if (action.params !== undefined) {
+    const shellTool = isShellTool(action.tool);
+    walkParams(action.params, "params", 0, add, shellTool, isAutomationTool(action.tool));
+    // exec's `env` ("literal overrides"): LD_PRELOAD, PATH or BASH_ENV set there shape the command as
+    // much as a `VAR=… cmd` prefix, so the command is judged once more with them in front.
+    const env = action.params.env;
+    const cmd = typeof action.params.command === "string" ? action.params.command : action.command;
+    if (shellTool && cmd !== undefined && env !== null && typeof env === "object" && !Array.isArray(env)) {
+      const assigns = Object.entries(env as Record<string, unknown>)
+        .filter(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === "string")
+        .slice(0, 64)
+        .map(([k, v]) => `${k}=${shellQuote(v as string)}`);
+      if (assigns.length > 0) add("command", `${assigns.join(" ")} ${cmd}`, "params.env", "agent");
+    }
+  }
   // URLs mentioned inside text and commands get their own URL subjects.
   for (const s of [...out]) {
     if (s.kind !== "text" && s.kind !== "command") continue;
@@ -211,13 +225,20 @@ function walkParams(
     // OpenClaw Code Mode: `exec` takes JavaScript as `code`, run by Node or QuickJS, and a scheduled
     // job's `script` (payload or trigger) is the same; judged as `node -e`.
     if ((shellTool && k === "code") || (automationTool && k === "script")) add("command", `node -e ${shellQuote(v)}`, field, "agent");
-    else if (COMMAND_KEYS.has(k) || (shellTool && (k === "input" || k === "data" || k === "keys"))) add("command", v, field, "agent");
+    // A shell tool's stdin: process write {data}, send-keys {literal}, paste {text}; terminal input {data}.
+    else if (COMMAND_KEYS.has(k) || (shellTool && SHELL_INPUT_KEYS.has(k))) add("command", v, field, "agent");
     else if (URL_KEYS.has(k) || /^(?:https?|ftp|wss?):\/\//i.test(v.trim()) || /^(?:data|javascript):/i.test(v.trim())) add("url", v.trim(), field, "agent");
     else if (FILE_KEYS.has(k)) add("file", v, field, "agent");
     else add("text", v, field, "agent");
     return;
   }
   if (Array.isArray(v)) {
+    // process send-keys: key tokens or hex bytes typed into a running shell, judged as the text they type.
+    if (shellTool && (k === "keys" || k === "hex") && v.length > 0 && v.every((x) => typeof x === "string")) {
+      const typed = k === "hex" ? typedFromHex(v as string[]) : typedFromKeys(v as string[]);
+      if (typed.trim() !== "") add("command", typed, field, "agent");
+      return;
+    }
     // `command: ["bash", "-c", "…"]` (OpenClaw's system.run, an automation's stream schedule) is an argv too.
     if ((ARGV_KEYS.has(k) || k === "command") && v.length > 0 && v.every((x) => typeof x === "string")) {
       add("command", (v as string[]).map(shellQuote).join(" "), field, "agent");
@@ -229,6 +250,25 @@ function walkParams(
   if (typeof v === "object" && v !== null) {
     for (const [ck, cv] of Object.entries(v)) walkParams(cv, `${field}.${ck}`, depth + 1, add, shellTool, automationTool, ck);
   }
+}
+
+const SHELL_INPUT_KEYS = new Set(["input", "data", "literal", "text"]);
+const NAMED_KEYS: Readonly<Record<string, string>> = { enter: "\n", return: "\n", "c-m": "\n", "c-j": "\n", space: " ", tab: "\t", "c-i": "\t" };
+
+/** Key tokens as typed text: single characters as they are, Enter/Space/Tab as such; other chords (C-c, Up) type nothing. */
+function typedFromKeys(keys: readonly string[]): string {
+  let out = "";
+  for (const key of keys.slice(0, 4096)) out += [...key].length === 1 ? key : (NAMED_KEYS[key.toLowerCase()] ?? (key.length > 1 && !/^(?:[cmsa]-|f\d|up|down|left|right|home|end|pg|page|esc|escape|bspace|backspace|delete|dc|ic|insert|btab)/i.test(key) ? key : ""));
+  return out;
+}
+
+/** Hex byte tokens ("63", "0x75", "72 6c") as the text they type; invalid tokens type nothing. */
+function typedFromHex(hex: readonly string[]): string {
+  const bytes: number[] = [];
+  for (const tok of hex.slice(0, 4096)) {
+    for (const h of tok.replace(/0x/gi, " ").trim().split(/[\s,]+/)) if (/^[0-9a-f]{1,2}$/i.test(h) && bytes.length < 65536) bytes.push(parseInt(h, 16));
+  }
+  return Buffer.from(bytes).toString("latin1");
 }
 
 function shellQuote(s: string): string {

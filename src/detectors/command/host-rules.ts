@@ -28,6 +28,8 @@ const GUARD_FILE_IN_CODE = /(?:^|[\s/'"(=,])(?:clawshield\.toml|openclaw-rs\.tom
 /** ssh's boolean flags, which may be clustered in front of -R. */
 const SSH_REMOTE_FORWARD = /^-[1246AaCfGgKkMNnqsTtVvXxYy]*R/;
 const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localtonet|tunnelto)$/;
+/** Variables naming a file that bash, sh, Python or Node load before the command runs. */
+const STARTUP_FILE_VAR = /^(?:BASH_ENV|ENV|PYTHONSTARTUP|NODE_OPTIONS)$/;
 const PRIVILEGED_ALIAS = /^(?:sudo|su|doas|pkexec|ssh|scp|passwd|gpg)=/;
 
 /** `writes`: the paths the command writes (redirects, tee, cp/mv destination, -o …), as detect.ts found them. */
@@ -94,6 +96,8 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
   for (const [k, val] of c.env) if (k === "PATH") pathValues.push(val);
   if (name === "export" || name === "declare" || name === "typeset" || name === "readonly") for (const a of args) if (a.startsWith("PATH=")) pathValues.push(a.slice(5));
   if (pathValues.some((p) => INSECURE_PATH_HEAD.test(p))) hit(RULES.hijack, c);
+  // A start-up file the shell or interpreter reads before the command itself, from a world-writable folder.
+  for (const [k, val] of c.env) if (STARTUP_FILE_VAR.test(k) && INSECURE_PATH_HEAD.test(val.replace(/^--require[= ]|^-r\s*/, ""))) hit(RULES.hijack, c, `\`${k}\` runs a file from a world-writable folder first`);
   if (name === "alias" && args.some((a) => PRIVILEGED_ALIAS.test(a))) hit(RULES.hijack, c);
   // cp /tmp/x ~/.local/bin/sudo: a program under a common command's name in a per-user folder that
   // comes early on PATH shadows the real one.
