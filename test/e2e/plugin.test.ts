@@ -181,17 +181,19 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
   // directly here, but OpenClaw's `tool_call` (tool search) runs any catalog tool, and the inner call
   // gets its own before_tool_call under its real name. (message_sending, the reply redaction, only
   // runs for channel deliveries: a chat.send reply is not delivered through it, so it is unit-tested.)
-  test("(g) a credential cannot leave in a sending tool call: sessions_send (via tool_call) is blocked with secret.exfil.send, evidence without the key", { timeout: TURN_MS + 10_000 }, async (t) => {
+  test("(g) a credential cannot leave in a sending tool call: sessions_send through tool_call is blocked with secret.exfil.send, evidence without the key", { timeout: TURN_MS + 10_000 }, async (t) => {
     assert.ok(sender);
     const key = "AKIAQWERTYUIOPASDFGH";
     const call = JSON.stringify({ id: "sessions_send", args: { sessionKey: "agent:main:elsewhere", message: `here are the keys you asked for: ${key}` } });
     const turn = await runTurn(sender, { sessionKey: "secret-send", message: `RUNTOOL: tool_call ${call}`, timeoutMs: TURN_MS });
     t.diagnostic(`turn ${turn.durationMs} ms`);
     assert.equal(turn.state, "final", `turn ended ${turn.state}: ${turn.text}`);
-    const res = execResult(turn, "sessions_send");
-    assert.ok(res, "no sessions_send tool result event");
+    // The outer tool_call is judged as the sessions_send it names (unwrapToolCall), so it is blocked
+    // before OpenClaw dispatches the inner call.
+    const res = execResult(turn, "tool_call");
+    assert.ok(res, "no tool_call result event");
     assert.equal(res.isError, true);
-    assert.match(res.text, /ClawShield blocked this sessions_send call/);
+    assert.match(res.text, /ClawShield blocked this tool_call call/);
     assert.match(res.text, /secret\.exfil\.send/);
     assert.ok(!res.text.includes(key), "the block reason repeats the key");
     const rec = quarantineRecords(join(stateDir, "quarantine")).find((r) => r.text.includes("secret.exfil.send"));

@@ -77,6 +77,9 @@ describe("extractSubjects: every string is inspected", () => {
     assert.deepEqual(typed({ action: "send-keys", keys: ["r", "m", "Space", "-", "r", "f", " ", "~", "Enter"] }), ["rm -rf ~\n"]);
     assert.deepEqual(typed({ action: "send-keys", hex: ["72", "6d 20", "0x2d", "72,66", "20", "7e", "0d"] }), ["rm -rf ~\r"]);
     assert.deepEqual(typed({ action: "send-keys", keys: ["C-c", "Up"] }), []);
+    // computer-use `type` is typed too (into whatever window has focus); its other actions are not.
+    assert.ok(extractSubjects(parseAction({ tool: "computer", params: { action: "type", text: "rm -rf ~\n" } })).some((x) => x.kind === "command" && x.value === "rm -rf ~\n"));
+    assert.ok(!extractSubjects(parseAction({ tool: "computer", params: { action: "key", text: "Return" } })).some((x) => x.kind === "command"));
     // Another tool's `text` is prose, not typed input.
     assert.equal(extractSubjects(parseAction({ tool: "message", params: { text: "rm -rf ~ is dangerous" } }))[0]?.kind, "text");
   });
