@@ -147,7 +147,7 @@ export function extractSubjects(action: Action): Subject[] {
     walkParams(action.params, "params", 0, add, shellTool, isAutomationTool(action.tool));
     // computer-use `type` sends keystrokes to whatever window has focus, a terminal included.
     const tool = action.tool?.trim().toLowerCase();
-    if ((tool === "computer" || tool === "mobile_ui") && action.params.action === "type" && typeof action.params.text === "string") add("command", action.params.text, "params.text", "agent");
+    if (tool === "computer" && action.params.action === "type" && typeof action.params.text === "string") add("command", action.params.text, "params.text", "agent");
     // exec's `env` ("literal overrides"): LD_PRELOAD, PATH or BASH_ENV set there shape the command as
     // much as a `VAR=… cmd` prefix, so the command is judged once more with them in front.
     const env = action.params.env;

@@ -109,7 +109,7 @@ test("plugins tool (owner-only plugin manager): disabling or uninstalling ClawSh
     assert.equal(d.action, "review", JSON.stringify(p));
     assert.deepEqual(rules(d), [rule], JSON.stringify(p));
   }
-  for (const p of [{ action: "list" }, { action: "inspect", pluginId: "clawshield" }, { action: "search", query: "clawshield" }]) assert.equal(pl(p).action, "allow", JSON.stringify(p));
+  for (const p of [{ action: "list" }, { action: "inspect", pluginId: "clawshield" }, { action: "search", query: "clawshield" }, { action: "enable", pluginId: "clawshield" }]) assert.equal(pl(p).action, "allow", JSON.stringify(p));
 });
 
 test("a deferred tool called through Tool Search's tool_call is judged as that tool", () => {

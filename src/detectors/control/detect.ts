@@ -79,8 +79,9 @@ export function createControlDetector(): Detector {
 
       if (tool === "plugins") {
         // OpenClaw 2026.9's owner-only plugin manager: {action, pluginId, source, packageName, …}.
-        if (!PLUGINS_WRITES.has(op)) return [];
         const target = str(params.pluginId) || str(params.packageName);
+        // Reads, and switching ClawShield itself on, change nothing that needs a person.
+        if (!PLUGINS_WRITES.has(op) || (op === "enable" && GUARD_ID.test(target))) return [];
         const shown = `plugins ${op} ${target}`.trim();
         if ((op === "disable" || op === "uninstall") && GUARD_ID.test(target)) push(CONTROL_RULES.guardTamper, "params.pluginId", shown);
         // A reload activates whatever the plugin's files now hold: new code, like an install.
