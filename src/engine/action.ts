@@ -143,10 +143,11 @@ export function extractSubjects(action: Action): Subject[] {
   if (action.file !== undefined) add("file", action.file, "file", "agent");
   if (action.toolOutput !== undefined) add("text", action.toolOutput, "toolOutput", "tool_output");
   if (action.params !== undefined) {
-    const shellTool = isShellTool(action.tool);
-    walkParams(action.params, "params", 0, add, shellTool, isAutomationTool(action.tool));
-    // computer-use `type` sends keystrokes to whatever window has focus, a terminal included.
     const tool = action.tool?.trim().toLowerCase();
+    const shellTool = isShellTool(tool);
+    // OpenClaw's scheduler (`automations`, formerly `cron`): its `script` payloads and triggers are Code Mode JavaScript.
+    walkParams(action.params, "params", 0, add, shellTool, tool === "automations" || tool === "cron");
+    // computer-use `type` sends keystrokes to whatever window has focus, a terminal included.
     if (tool === "computer" && action.params.action === "type" && typeof action.params.text === "string") add("command", action.params.text, "params.text", "agent");
     // exec's `env` ("literal overrides"): LD_PRELOAD, PATH or BASH_ENV set there shape the command as
     // much as a `VAR=… cmd` prefix, so the command is judged once more with them in front.
@@ -205,12 +206,6 @@ const SHELL_TOOLS = new Set(["exec", "bash", "shell", "process", "run", "termina
 /** Whether a tool name means "runs a shell command". */
 export function isShellTool(tool: string | undefined): boolean {
   return tool !== undefined && SHELL_TOOLS.has(tool.trim().toLowerCase());
-}
-
-/** OpenClaw's scheduler (`automations`, formerly `cron`): its `script` payloads and triggers are Code Mode JavaScript. */
-function isAutomationTool(tool: string | undefined): boolean {
-  const t = tool?.trim().toLowerCase();
-  return t === "automations" || t === "cron";
 }
 
 function walkParams(

@@ -1,8 +1,9 @@
-// The shape shared by the command and path detectors' built-in rules (the path rules are the
-// file-tool counterparts of command rules), and the advice their review-level messages end with.
+// The shape shared by the built-in rules of the command, path, secret and control detectors (the
+// path rules are the file-tool counterparts of command rules), and the advice their review-level
+// messages end with.
 
 export interface DetectorRule {
-  /** Stable id (`cmd.<family>.<name>`, `file.<family>.<name>`), never reused. */
+  /** Stable id (`cmd.…`, `file.…`, `secret.…`, `ctl.…`: `<detector>.<family>.<name>`), never reused. */
   readonly id: string;
   /** Family, without the detector's category prefix. */
   readonly family: string;

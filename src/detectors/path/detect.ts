@@ -4,6 +4,7 @@
 // way around it: `write ~/.ssh/authorized_keys` or `edit clawshield.toml` needs no shell.
 // Vocabularies are shared with the command detector (common/sensitive-paths.ts).
 
+import { isShellTool } from "../../engine/action.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { FIX_REVIEW, type DetectorRule } from "../common/rule.ts";
@@ -30,8 +31,6 @@ export const PATH_RULE_LIST: readonly PathRule[] = Object.values(PATH_RULES);
 
 /** The Gateway's own config and approvals (a write changes what it lets the agent do). */
 const OPENCLAW_CONFIG = /\.openclaw\/+(?:openclaw\.json|exec-approvals\.json)\b|(?:^|\/)exec-approvals\.json$/;
-/** Tools that run things: their cwd/path parameters are context, judged by the command detector. */
-const RUNNERS = new Set(["exec", "bash", "process", "shell", "system.run"]);
 const WRITE_TOOL = /(?:^|[_.-])(?:write|edit|apply_patch|patch|create|save|append|replace|str_replace|insert|move|rename|delete|remove|upload|put|copy)(?:$|[_.-])|^(?:write|edit|apply_patch|multiedit|notebookedit)$/i;
 const READ_TOOL = /(?:^|[_.-])(?:read|view|open|cat|get|load|show|download)(?:$|[_.-])|^(?:read|glob|grep|ls)$/i;
 
@@ -76,7 +75,8 @@ export function createPathDetector(): Detector {
     id: "path",
     detect({ action, subjects }) {
       const tool = action.tool?.toLowerCase();
-      if (tool !== undefined && RUNNERS.has(tool)) return [];
+      // Tools that run commands: their cwd/path parameters are context, judged by the command detector.
+      if (isShellTool(tool)) return [];
       const access = accessOf(tool);
       const out: Finding[] = [];
       const seen = new Set<string>();

@@ -349,6 +349,10 @@ function scriptsOf(label: string): Set<string> {
   return out;
 }
 
+/**
+ * Whether a WHATWG hostname reaches this machine (0.0.0.0 and [::] connect locally). Not
+ * server/http.ts's isLoopbackHost, which asks whether a bind address is reachable only from here.
+ */
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === "0.0.0.0" || host === "[::1]" || host === "[::]" || /^\[::ffff:127\./i.test(host);
 }
