@@ -94,6 +94,7 @@ export interface LivenessDeps {
 const key = (runId: string | undefined, toolCallId: string | undefined): string => `${runId ?? ""}\u0000${toolCallId ?? ""}`;
 const MAX_PENDING = 10_000;
 const MAX_DECIDED = 20_000;
+const STATS_POLL_MS = 15_000;
 
 export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
   const logger = deps.logger ?? silentLogger;
@@ -164,6 +165,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
           if (instanceId !== undefined) cursor = 0;
           instanceId = res.instanceId;
         }
+        if (page === 0) exportPluginStats((res as { stats?: unknown })?.stats);
         const list = Array.isArray(res?.decisions) ? (res.decisions as PluginDecisionRecord[]) : [];
         for (const d of list) {
           if (typeof d?.seq === "number" && d.seq > cursor) cursor = d.seq;
@@ -181,6 +183,32 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
       polling = false;
     }
   }
+
+  /**
+   * The plugin's own counters (its `stats`, cumulative since the Gateway started) copied into gauges,
+   * so /metrics shows what the in-process guard did: outgoing messages redacted or cancelled,
+   * approvals cancelled for want of a route, fail-closed blocks, taints.
+   */
+  function exportPluginStats(stats: unknown): void {
+    if (stats === null || typeof stats !== "object") return;
+    for (const [group, value] of Object.entries(stats as Record<string, unknown>)) {
+      const name = `plugin_${group.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+      if (typeof value === "number" && Number.isFinite(value)) telemetry.gauge(name, value);
+      else if (value !== null && typeof value === "object") {
+        for (const [label, n] of Object.entries(value as Record<string, unknown>)) {
+          if (typeof n === "number" && Number.isFinite(n)) telemetry.gauge(name, n, { kind: label.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) });
+        }
+      }
+    }
+  }
+
+  // The counters are worth reading even when no tool call is pending (a channel reply redacted, an
+  // approval cancelled): while the plugin is loaded, poll on a slow timer too (which also notices it
+  // unloading). Not while it is absent: each call would be an unknown-method error on the Gateway.
+  const statsTimer = mode === "never" ? undefined : setInterval(() => {
+    if (pluginLoaded) void poll();
+  }, STATS_POLL_MS);
+  statsTimer?.unref?.();
 
   async function check(): Promise<void> {
     if (mode === "never" || pending.size === 0) return;
@@ -236,6 +264,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
       return pending.size;
     },
     stop() {
+      if (statsTimer) clearInterval(statsTimer);
       if (timer) clearTimeout(timer);
       timer = undefined;
       pending.clear();

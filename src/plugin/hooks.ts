@@ -252,8 +252,13 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
       approval.onResolution = (d) => {
         if (d === "allow-once" || d === "allow-always") stats.approvals.allowed++;
         else if (d === "timeout") stats.approvals.timedOut++;
+        else if (d === "cancelled") stats.approvals.cancelled++;
         else stats.approvals.denied++;
-        logger.info({ tool, sessionKey, decisionId: decision.id, resolution: d }, "approval resolved");
+        // OpenClaw cancels a request nobody can answer (seen on 2026.9.6: a Telegram turn while
+        // channels.telegram.execApprovals is off). The call does not run, but review then means block,
+        // so say how to give reviews a person.
+        if (d === "cancelled") logger.warn({ tool, sessionKey, decisionId: decision.id, resolution: d }, "approval cancelled by OpenClaw, so the tool call did not run: no approval route for this turn. Connect an approval client (Control UI, `clawshield start`) or enable approvals on the channel the turn came from (e.g. channels.telegram.execApprovals)");
+        else logger.info({ tool, sessionKey, decisionId: decision.id, resolution: d }, "approval resolved");
       };
       logger.info({ tool, sessionKey, decisionId: decision.id, risk: decision.riskScore, tainted: tinfo !== undefined }, "tool call needs approval: asking the human");
       return { requireApproval: approval };

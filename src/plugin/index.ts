@@ -9,7 +9,7 @@
 import { pluginSection, type PluginConfig } from "../config/sections/plugin.ts";
 import { createHookHandlers } from "./hooks.ts";
 import { livenessHandler } from "./liveness.ts";
-import { adaptLogger, ensureRuntime, hookMsSummary, startRuntime } from "./runtime.ts";
+import { adaptLogger, countersOf, ensureRuntime, hookMsSummary, startRuntime } from "./runtime.ts";
 import type { OpenClawPluginApiLike, PluginEntry } from "./types.ts";
 
 export const PLUGIN_ID = "clawshield";
@@ -46,7 +46,7 @@ export function register(api: OpenClawPluginApiLike): void {
   api.on("message_sending", handlers.messageSending, { priority: -HOOK_PRIORITY });
   // Hook-liveness contract v1 (src/gateway/liveness.ts): the sidecar polls our decisions.
   try {
-    api.registerGatewayMethod?.(`${PLUGIN_ID}.decisions`, livenessHandler(() => state.ring, () => ({ hookMs: hookMsSummary(state.stats) })), { scope: "operator.read", profileAccess: "independent" });
+    api.registerGatewayMethod?.(`${PLUGIN_ID}.decisions`, livenessHandler(() => state.ring, () => ({ hookMs: hookMsSummary(state.stats), stats: countersOf(state.stats) })), { scope: "operator.read", profileAccess: "independent" });
   } catch (e) {
     logger.warn({ err: e }, "could not register the clawshield.decisions method (hook-liveness guard unavailable)");
   }

@@ -23,7 +23,7 @@ export interface PluginStats {
   decisions: { allow: number; review: number; block: number };
   /** Tool calls blocked because ClawShield could not decide (error, engine not ready). */
   failClosed: number;
-  approvals: { requested: number; allowed: number; denied: number; timedOut: number };
+  approvals: { requested: number; allowed: number; denied: number; timedOut: number; cancelled: number };
   scans: { inbound: number; toolResults: number; errors: number };
   /** Outgoing messages that carried a credential: sent redacted, cancelled, or let through (outbound_secrets = "off" is never counted). */
   outbound: { redacted: number; cancelled: number };
@@ -55,7 +55,7 @@ export function newStats(): PluginStats {
   return {
     decisions: { allow: 0, review: 0, block: 0 },
     failClosed: 0,
-    approvals: { requested: 0, allowed: 0, denied: 0, timedOut: 0 },
+    approvals: { requested: 0, allowed: 0, denied: 0, timedOut: 0, cancelled: 0 },
     scans: { inbound: 0, toolResults: 0, errors: 0 },
     outbound: { redacted: 0, cancelled: 0 },
     taints: 0,
@@ -205,6 +205,12 @@ function stableKey(raw: unknown, env: Readonly<Record<string, string | undefined
     k = String(Math.random());
   }
   return `${k}|${env.CLAWSHIELD_CONFIG ?? ""}|${env.OPENCLAW_RS_CONFIG ?? ""}|${env.OPENCLAW_STATE_DIR ?? ""}`;
+}
+
+/** The plugin's counters without the timing samples, for `clawshield.decisions` (operators and the sidecar read them). */
+export function countersOf(stats: PluginStats): Omit<PluginStats, "recentEvalMs" | "hookMs"> {
+  const { recentEvalMs: _e, hookMs: _h, ...counters } = stats;
+  return structuredClone(counters);
 }
 
 /** Median and max wall time per hook over its recent calls (ms), for `clawshield.decisions`. */

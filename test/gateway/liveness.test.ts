@@ -18,7 +18,7 @@ function fakePlugin(loaded = true) {
       calls.push({ method, params });
       if (!loaded || method !== "clawshield.decisions") throw new Error(`unknown method: ${method}`);
       const since = (params as { since?: number }).since ?? 0;
-      return { v: 1, instanceId: "i1", seq, decisions: decisions.filter((d) => d.seq > since) };
+      return { v: 1, instanceId: "i1", seq, decisions: decisions.filter((d) => d.seq > since), stats: { decisions: { allow: 3, review: 1, block: 2 }, failClosed: 0, approvals: { requested: 1, cancelled: 1 }, outbound: { redacted: 4, cancelled: 0 }, taintBlocks: 1, note: "ignored" } };
     },
   };
 }
@@ -102,4 +102,24 @@ test("a new plugin instanceId resets the cursor", async () => {
   assert.equal(g.alerts, 0);
   assert.deepEqual(seen.slice(0, 2), [0, 5]);
   g.stop();
+});
+
+test("the plugin's counters (stats in its answer) become gauges on the sidecar's metrics", async () => {
+  const plugin = fakePlugin();
+  const gauges: string[] = [];
+  const g = createLivenessGuard({
+    config: testConfig("/tmp/cs-liveness", { "gateway.liveness_grace_ms": 200 }),
+    request: (m, p) => plugin.request(m, p),
+    telemetry: { count() {}, observe() {}, gauge: (n, v, l) => gauges.push(`${n}${l ? `{${Object.entries(l).map(([k, x]) => `${k}=${x}`).join(",")}}` : ""} ${v}`) },
+  });
+  g.setPluginLoaded(true);
+  g.observeToolStart({ runId: "r", toolCallId: "c", tool: "exec" });
+  await g.check();
+  g.stop();
+  assert.ok(gauges.includes("plugin_outbound{kind=redacted} 4"), gauges.join("\n"));
+  assert.ok(gauges.includes("plugin_approvals{kind=cancelled} 1"));
+  assert.ok(gauges.includes("plugin_decisions{kind=block} 2"));
+  assert.ok(gauges.includes("plugin_fail_closed 0"));
+  assert.ok(gauges.includes("plugin_taint_blocks 1"));
+  assert.equal(gauges.some((x) => x.includes("note")), false, "non-numbers are skipped");
 });

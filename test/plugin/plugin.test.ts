@@ -106,7 +106,8 @@ describe("before_tool_call decisions", () => {
     assert.deepEqual(a.allowedDecisions, ["allow-once", "deny"]);
     a.onResolution?.("deny");
     a.onResolution?.("allow-once");
-    assert.deepEqual(pluginStats().approvals, { requested: 1, allowed: 1, denied: 1, timedOut: 0 });
+    a.onResolution?.("cancelled");
+    assert.deepEqual(pluginStats().approvals, { requested: 1, allowed: 1, denied: 1, timedOut: 0, cancelled: 1 });
   });
 
   it("default approval timeout is 120 s; reviewMode block turns review into a block", async () => {

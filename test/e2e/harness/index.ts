@@ -3,3 +3,4 @@ export * from "./fake-llm.ts";
 export * from "./gateway.ts";
 export * from "./client.ts";
 export { snapshotPluginPackage } from "./plugin-package.ts";
+export * from "./fake-telegram.ts";
