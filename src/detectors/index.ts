@@ -17,5 +17,7 @@ export async function createDefaultDetectors(config: ResolvedConfig): Promise<De
     return [createCompatPromptDetector(config.security), createCompatCommandDetector(config.security)];
   }
   const shell = await loadShellParser();
-  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { gatewayUrl: config.gateway.url }), createPathDetector(), createSecretDetector(), createControlDetector()];
+  // OPENCLAW_GATEWAY_PORT: inside the Gateway (the plugin) OpenClaw sets it to the port it listens
+  // on, so url.local-control knows that port even when clawshield.toml names none.
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { gatewayUrl: config.gateway.url, gatewayPort: process.env.OPENCLAW_GATEWAY_PORT }), createPathDetector(), createSecretDetector(), createControlDetector()];
 }

@@ -7,7 +7,9 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { parseAction } from "../../src/engine/action.ts";
 import { createEngine } from "../../src/index.ts";
-import { analyzeUrl, controlPortsFor, createUrlDetector } from "../../src/detectors/url/detect.ts";
+import { analyzeUrl, controlPortsFor, createUrlDetector, DEFAULT_CONTROL_PORTS } from "../../src/detectors/url/detect.ts";
+
+const DEFAULT_SIZE = DEFAULT_CONTROL_PORTS.size;
 
 const ids = (u: string): string[] => analyzeUrl(u).map((h) => h.rule.id);
 const score = (u: string): number => analyzeUrl(u).reduce((n, h) => n + h.rule.score, 0);
@@ -170,6 +172,12 @@ test("control APIs on this machine: the OpenClaw Gateway, Docker and the kubelet
   // The configured Gateway's own port counts too.
   assert.ok(analyzeUrl("http://127.0.0.1:19001/", controlPortsFor("ws://127.0.0.1:19001")).some((h) => h.rule.id === "url.local-control"));
   assert.ok(!analyzeUrl("http://127.0.0.1:19001/", controlPortsFor("wss://gateway.example:19001")).some((h) => h.rule.id === "url.local-control"));
+  // The port of the Gateway the plugin runs in (OPENCLAW_GATEWAY_PORT), beside the configured one.
+  const own = controlPortsFor("ws://127.0.0.1:18789", "23456");
+  assert.ok(analyzeUrl("http://127.0.0.1:23456/tools/invoke", own).some((h) => h.rule.id === "url.local-control"));
+  assert.ok(analyzeUrl("http://localhost:18789/", own).some((h) => h.rule.id === "url.local-control"));
+  for (const bad of ["", "0", "70000", "12ab", " "]) assert.equal(controlPortsFor(undefined, bad).size, DEFAULT_SIZE, `port ${JSON.stringify(bad)} ignored`);
+  assert.ok(controlPortsFor(undefined, 23456).has(23456));
 });
 
 test("gopher:/dict: URLs (raw TCP to internal services) are reviewed", () => {

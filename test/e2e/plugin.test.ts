@@ -239,6 +239,19 @@ describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, (
     assert.equal(readFileSync(gw.configPath, "utf8"), before, "openclaw.json changed");
   });
 
+  test("(i) the Gateway's own port (random here; no ClawShield config names it) is a control API: curl to it is blocked", { timeout: TURN_MS + 10_000 }, async (t) => {
+    assert.ok(sender && gw);
+    const marker = join(markers, "marker-own-gateway");
+    const turn = await runTurn(sender, { sessionKey: "own-gateway", message: `RUN: touch ${marker} && curl -s -X POST http://127.0.0.1:${gw.port}/tools/invoke -d '{}'`, timeoutMs: TURN_MS });
+    t.diagnostic(`turn ${turn.durationMs} ms`);
+    assert.equal(existsSync(marker), false, "a call to the Gateway's own API ran");
+    const res = execResult(turn);
+    assert.ok(res, "no exec tool result event");
+    assert.match(res.text, /ClawShield blocked this exec call/);
+    // Without the Gateway's port this would be loopback + unusual port: a review, not a block.
+    assert.match(res.text, new RegExp(`url\\.local-control \\(\\+65\\)[^;]*\\[http://127\\.0\\.0\\.1:${gw.port}/`));
+  });
+
   test("(f) hook liveness: clawshield.decisions lists a decision for every tool call the plugin saw", { timeout: 30_000 }, async () => {
     assert.ok(sender);
     const res = (await sender.request("clawshield.decisions", { since: 0, limit: 500 })) as { v: number; instanceId: string; seq: number; decisions: { toolName: string; action: string; toolCallId?: string; runId?: string; sessionKey?: string }[] };

@@ -22,6 +22,12 @@ const TAG = "suspicious_url";
 export interface UrlDetectorOptions {
   /** The Gateway ClawShield is configured for (`gateway.url`): when it is on this machine, its port is a control API too. */
   readonly gatewayUrl?: string;
+  /**
+   * The port of the Gateway this process runs in or beside, as OpenClaw names it
+   * (`OPENCLAW_GATEWAY_PORT`, which the Gateway sets for itself before plugins load): the plugin's
+   * way to know a Gateway port that ClawShield's own config does not name.
+   */
+  readonly gatewayPort?: string | number;
 }
 
 /** Loopback ports of control APIs an agent must not drive: OpenClaw's default Gateway port, Docker, kubelet. */
@@ -33,7 +39,7 @@ export const DEFAULT_CONTROL_PORTS: ReadonlyMap<number, string> = new Map([
 ]);
 
 export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOptions = {}): Detector {
-  const ports = controlPortsFor(opts.gatewayUrl);
+  const ports = controlPortsFor(opts.gatewayUrl, opts.gatewayPort);
   return {
     id: "url",
     detect({ subjects }) {
@@ -362,18 +368,24 @@ function portOf(url: URL): number {
   return url.port !== "" ? Number(url.port) : url.protocol === "https:" || url.protocol === "wss:" ? 443 : 80;
 }
 
-/** The default control ports plus the configured Gateway's port when it listens on this machine. */
-export function controlPortsFor(gatewayUrl: string | undefined): ReadonlyMap<number, string> {
-  if (gatewayUrl === undefined) return DEFAULT_CONTROL_PORTS;
-  let url: URL;
-  try {
-    url = new URL(gatewayUrl);
-  } catch {
-    return DEFAULT_CONTROL_PORTS;
+/**
+ * The default control ports plus the configured Gateway's port when it listens on this machine, and
+ * the port of the Gateway this process runs in (a valid TCP port; anything else is ignored).
+ */
+export function controlPortsFor(gatewayUrl: string | undefined, gatewayPort?: string | number): ReadonlyMap<number, string> {
+  const ports = new Map(DEFAULT_CONTROL_PORTS);
+  if (gatewayUrl !== undefined) {
+    try {
+      const url = new URL(gatewayUrl);
+      const host = url.hostname.toLowerCase();
+      if (isLoopback(host) || host === "localhost") ports.set(portOf(url), "the OpenClaw Gateway");
+    } catch {
+      // not a URL: the defaults stand (config validation reports it)
+    }
   }
-  const host = url.hostname.toLowerCase();
-  if (!isLoopback(host) && host !== "localhost") return DEFAULT_CONTROL_PORTS;
-  return new Map([...DEFAULT_CONTROL_PORTS, [portOf(url), "the OpenClaw Gateway"]]);
+  const own = typeof gatewayPort === "number" ? gatewayPort : /^\s*\d{1,5}\s*$/.test(gatewayPort ?? "") ? Number(gatewayPort) : NaN;
+  if (Number.isInteger(own) && own > 0 && own < 65536) ports.set(own, "the OpenClaw Gateway");
+  return ports;
 }
 
 /** A loopback URL on a control API's port (explicit, or the scheme's default when that is the port). */
