@@ -29,7 +29,7 @@ export interface FakeGateway {
 }
 
 const OPERATOR_SCOPES = new Set(["operator.read", "operator.write", "operator.admin", "operator.approvals", "operator.questions", "operator.pairing", "operator.talk", "operator.talk.secrets"]);
-const METHODS = ["connect", "health", "status", "sessions.subscribe", "sessions.list", "exec.approval.list", "exec.approval.resolve", "plugin.approval.list", "plugin.approval.resolve", "plugins.list"];
+const METHODS = ["connect", "health", "status", "sessions.subscribe", "sessions.messages.subscribe", "sessions.messages.unsubscribe", "sessions.list", "exec.approval.list", "exec.approval.resolve", "plugin.approval.list", "plugin.approval.resolve", "plugins.list"];
 const EVENTS = ["connect.challenge", "agent", "chat", "session.message", "session.tool", "sessions.changed", "presence", "tick", "shutdown", "health", "heartbeat", "exec.approval.requested", "exec.approval.resolved", "plugin.approval.requested", "plugin.approval.resolved"];
 const TICK_MS = 30_000;
 
@@ -103,6 +103,11 @@ export async function startFakeGateway(opts: { token?: string } = {}): Promise<F
         c.subscribed = true;
         res(c, id, { subscribed: true });
         for (const w of subscribedWaiters.splice(0)) w();
+        return;
+      case "sessions.messages.subscribe":
+      case "sessions.messages.unsubscribe":
+        // The sidecar subscribes to each session it hears of (tool calls of channel turns).
+        res(c, id, { subscribed: method.endsWith(".subscribe"), key: (params as { key?: string } | undefined)?.key });
         return;
       case "exec.approval.list":
       case "plugin.approval.list":

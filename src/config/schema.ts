@@ -38,7 +38,7 @@ export const gatewaySection: SectionSpec = {
   connect_timeout_ms: f.int(15000, "How long one connection attempt may take before it is retried.", 1000, 600000),
   reconnect_max_ms: f.int(30000, "Upper bound of the reconnect backoff; the backoff resets after a healthy connection.", 1000, 600000),
   approvals: f.bool(true, "Act as approval authority: resolve exec.approval.requested / plugin.approval.requested through the engine (block → deny, allow → allow-once, review → runtime.approval_review_mode)."),
-  observe: f.bool(true, "Observe all sessions (sessions.subscribe): inbound messages, tool calls and tool results become actions for the pipeline (advisory decisions)."),
+  observe: f.bool(true, "Observe all sessions (sessions.subscribe, plus sessions.messages.subscribe per session for chat-channel turns): inbound messages, tool calls and tool results become actions for the pipeline (advisory decisions)."),
   plugin_id: f.str("clawshield", "Plugin id of the ClawShield OpenClaw plugin: its own plugin approvals are left to humans, and its liveness method is <plugin_id>.decisions."),
   expect_plugin: f.enumOf(["auto", "always", "never"], "auto", "Hook-liveness guard: auto = check tool calls when the ClawShield plugin is loaded on the Gateway; always = also alert when it is not loaded; never = off."),
   liveness_grace_ms: f.int(3000, "Hook-liveness guard: how long after an observed tool call the plugin's decision may arrive before unguarded_tool_call is raised.", 200, 600000),

@@ -5,7 +5,9 @@
 //
 // Per hello-ok (first connect and every reconnect: a reconnect is a new projection):
 //   1. check granted scopes (missing ones are a CS_GATEWAY_AUTH error log and status().scopesOk=false)
-//   2. sessions.subscribe {}                      → session.message / session.tool for all sessions
+//   2. sessions.subscribe {limit}                 → session.message / session.tool for all sessions,
+//      and the recent roster; each session also gets sessions.messages.subscribe {key}, the only
+//      way to see the tool calls of chat-channel turns (session-subscriptions.ts)
 //   3. exec.approval.list / plugin.approval.list  → handle approvals raised while we were away
 //   4. plugins.list                               → is the ClawShield plugin loaded (pluginSeen)
 
@@ -20,6 +22,7 @@ import { deviceIdentityPath, loadOrCreateDeviceIdentity, type DeviceIdentity } f
 import { asRec } from "./drivers/base.ts";
 import { createLivenessGuard, livenessMethod, type LivenessGuard, type UnguardedToolCall } from "./liveness.ts";
 import { FrameError, observeSessionMessage, observeSessionTool, type Observation, type ObservedMeta } from "./observer.ts";
+import { createSessionSubscriptions } from "./session-subscriptions.ts";
 
 /** The runtime pipeline's contract (src/runtime/pipeline.ts), structurally. */
 export interface SidecarPipeline {
@@ -61,6 +64,10 @@ export interface SidecarDeps {
 
 const TOOL_ARGS_MAX = 2048;
 const TAINT_MAX = 10_000;
+/** Tool events remembered to drop a second copy (session.tool and agent stream:"tool" for one call). */
+const TOOL_EVENTS_SEEN_MAX = 8192;
+/** Sessions whose messages are subscribed at connect (the most recent of the roster). */
+const ROSTER_LIMIT = 200;
 
 export function createSidecar(deps: SidecarDeps): Sidecar {
   const { config, pipeline, defender } = deps;
@@ -90,6 +97,44 @@ export function createSidecar(deps: SidecarDeps): Sidecar {
     onOutcome: (o) => hooks.onApproval?.(o),
   });
   const liveness: LivenessGuard = createLivenessGuard({ config, request, logger, telemetry, onUnguarded: (u) => hooks.onUnguarded?.(u) });
+  const sessionSubs = createSessionSubscriptions({ request, logger, telemetry });
+  const toolEventsSeen = new Set<string>();
+
+  /** The session key an event names (session.message, sessions.changed). */
+  const sessionKeyOf = (payload: unknown): string | undefined => {
+    const p = asRec(payload);
+    const k = p?.sessionKey ?? p?.key ?? asRec(p?.session)?.key;
+    return typeof k === "string" && k.trim() !== "" ? k : undefined;
+  };
+
+  /** session.tool, or an agent stream:"tool" event of a channel turn: one tool start or result. */
+  function onToolEvent(payload: unknown): void {
+    const o = observeSessionTool(payload, maxBytes);
+    if (!o || o.type === "message") return;
+    // The same call can reach us both ways; judge it once.
+    const seenKey = `${o.type}\u0000${o.runId ?? ""}\u0000${o.toolCallId ?? ""}`;
+    if (o.toolCallId !== undefined) {
+      if (toolEventsSeen.has(seenKey)) return;
+      toolEventsSeen.add(seenKey);
+      while (toolEventsSeen.size > TOOL_EVENTS_SEEN_MAX) toolEventsSeen.delete(toolEventsSeen.values().next().value!);
+    }
+    if (o.type === "tool_start") {
+      const k = `${o.runId ?? ""}\u0000${o.toolCallId ?? ""}`;
+      if (o.action.params) {
+        toolArgs.set(k, o.action.params);
+        while (toolArgs.size > TOOL_ARGS_MAX) toolArgs.delete(toolArgs.keys().next().value!);
+      }
+      liveness.observeToolStart({ tool: o.tool, ...(o.runId ? { runId: o.runId } : {}), ...(o.toolCallId ? { toolCallId: o.toolCallId } : {}), ...(o.action.context.sessionKey ? { sessionKey: o.action.context.sessionKey } : {}) });
+      telemetry.count("observed", { type: "tool_call" });
+      submit(o);
+    } else if (o.type === "tool_result") {
+      liveness.observeToolResult({ ...(o.runId ? { runId: o.runId } : {}), ...(o.toolCallId ? { toolCallId: o.toolCallId } : {}), ...(o.deniedReason ? { deniedReason: o.deniedReason } : {}) });
+      if (o.action) {
+        telemetry.count("observed", { type: "tool_output" });
+        submit(o as Observation & { action: Action });
+      }
+    }
+  }
 
   function submit(o: Observation & { action: Action }): void {
     let p: Promise<Decision>;
@@ -126,6 +171,8 @@ export function createSidecar(deps: SidecarDeps): Sidecar {
       switch (evt.event) {
         case "session.message": {
           if (!config.gateway.observe) return;
+          const key = sessionKeyOf(evt.payload);
+          if (key) sessionSubs.ensure(key);
           const o = observeSessionMessage(evt.payload, maxBytes);
           if (o) {
             telemetry.count("observed", { type: "message" });
@@ -133,28 +180,18 @@ export function createSidecar(deps: SidecarDeps): Sidecar {
           }
           return;
         }
-        case "session.tool": {
-          if (!config.gateway.observe) return;
-          const o = observeSessionTool(evt.payload, maxBytes);
-          if (!o) return;
-          if (o.type === "tool_start") {
-            const k = `${o.runId ?? ""}\u0000${o.toolCallId ?? ""}`;
-            if (o.action.params) {
-              toolArgs.set(k, o.action.params);
-              while (toolArgs.size > TOOL_ARGS_MAX) toolArgs.delete(toolArgs.keys().next().value!);
-            }
-            liveness.observeToolStart({ tool: o.tool, ...(o.runId ? { runId: o.runId } : {}), ...(o.toolCallId ? { toolCallId: o.toolCallId } : {}), ...(o.action.context.sessionKey ? { sessionKey: o.action.context.sessionKey } : {}) });
-            telemetry.count("observed", { type: "tool_call" });
-            submit(o);
-          } else if (o.type === "tool_result") {
-            liveness.observeToolResult({ ...(o.runId ? { runId: o.runId } : {}), ...(o.toolCallId ? { toolCallId: o.toolCallId } : {}), ...(o.deniedReason ? { deniedReason: o.deniedReason } : {}) });
-            if (o.action) {
-              telemetry.count("observed", { type: "tool_output" });
-              submit(o as Observation & { action: Action });
-            }
-          }
+        case "sessions.changed": {
+          const key = config.gateway.observe ? sessionKeyOf(evt.payload) : undefined;
+          if (key) sessionSubs.ensure(key);
           return;
         }
+        case "session.tool":
+          if (config.gateway.observe) onToolEvent(evt.payload);
+          return;
+        case "agent":
+          // Channel turns' tool calls arrive only this way (to per-session subscribers).
+          if (config.gateway.observe && asRec(evt.payload)?.stream === "tool") onToolEvent(evt.payload);
+          return;
         case "exec.approval.requested":
         case "plugin.approval.requested": {
           if (!config.gateway.approvals) return;
@@ -211,8 +248,16 @@ export function createSidecar(deps: SidecarDeps): Sidecar {
   async function onHello(hello: HelloOk, info: { missingScopes: readonly string[] }): Promise<void> {
     hooks.onHello?.(hello);
     if (config.gateway.observe) {
+      sessionSubs.reset();
       try {
-        await request("sessions.subscribe", {}, 10_000);
+        const res = asRec(await request("sessions.subscribe", { limit: ROSTER_LIMIT }, 10_000));
+        const rows = asRec(res?.list)?.sessions;
+        if (Array.isArray(rows)) {
+          for (const r of rows) {
+            const key = sessionKeyOf(r);
+            if (key) sessionSubs.ensure(key);
+          }
+        }
       } catch (e) {
         logger.error({ err: (e as Error).message, code: "CS_GATEWAY_AUTH" }, "sessions.subscribe failed: inbound messages and tool calls are not observed (needs scope operator.read)");
       }

@@ -20,10 +20,11 @@ import { after, before, describe, test } from "node:test";
 import { connectOperator, startFakeLlm, startFakeTelegram } from "./harness/index.ts";
 import type { FakeLlmHandle, FakeTelegramHandle, GatewayHandle, TelegramSent } from "./harness/index.ts";
 import { pluginDir, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
+import { startTestSidecar, testConfig, waitFor } from "../gateway/helpers.ts";
 
 const TURN_MS = 90_000;
 /** The users allowed to DM the bot (`dmPolicy: "allowlist"`). */
-const USERS = { redaction: 4242, dangerous: 4243, injected: 4244, bystander: 4245, approver: 4246 } as const;
+const USERS = { redaction: 4242, dangerous: 4243, injected: 4244, bystander: 4245, approver: 4246, newcomer: 4247 } as const;
 /** The session OpenClaw gives a user's DM with the `default` bot. */
 const session = (user: number): RegExp => new RegExp(`agent:main:telegram:default:direct:${user}\\b`);
 
@@ -192,6 +193,38 @@ describe("ClawShield plugin on a real OpenClaw Telegram channel", { timeout: 600
       assert.ok(res.stats.decisions.block >= 2 && res.stats.taints >= 1, JSON.stringify(res.stats));
     } finally {
       await op.close();
+    }
+  });
+
+  // Last: a connected approval client changes how OpenClaw routes approvals, and (e) needs none.
+  // Real-Gateway finding: a channel turn's tool calls reach only per-session subscribers
+  // (sessions.messages.subscribe), not sessions.subscribe {}; the sidecar subscribes per session.
+  test("(g) the sidecar sees a Telegram turn (channel, chat type, session, and its tool call) and exports the plugin's counters", { timeout: TURN_MS + 40_000 }, async () => {
+    assert.ok(gw);
+    const dir = join(root, "sidecar");
+    const sc = await startTestSidecar(testConfig(dir, { "gateway.url": gw.url, "gateway.token": gw.token }));
+    try {
+      await waitFor(() => sc.sidecar.status().connected, 30_000, "sidecar connected");
+      // A user who never wrote before: the session is new, so the sidecar hears of it only from this
+      // message and must subscribe before the model calls the tool.
+      const cmd = "echo sidecar-sees-telegram";
+      await converse(USERS.newcomer, `RUN: ${cmd}`);
+      const msg = await waitFor(() => sc.rec.observed.find((r) => r.o.type === "message" && (r.o.action.text ?? "").includes(cmd)), 15_000, "the inbound Telegram message");
+      assert.equal(msg.o.action.context.channel, "telegram");
+      assert.equal(msg.o.action.context.chatType, "direct");
+      assert.match(msg.o.action.context.sessionKey ?? "", session(USERS.newcomer));
+      assert.ok(msg.d.tags.includes("channel_risk_bonus") || msg.d.action === "allow", JSON.stringify(msg.d));
+      const call = await waitFor(() => sc.rec.observed.find((r) => r.o.type === "tool_start" && session(USERS.newcomer).test(r.o.action.context.sessionKey ?? "") && JSON.stringify(r.o.action.params).includes(cmd)), 15_000, "the exec call");
+      assert.equal(call.o.action.tool, "exec");
+      // Only once, although it may reach the sidecar both as session.tool and as an agent event.
+      assert.equal(sc.rec.observed.filter((r) => r.o.type === "tool_start" && r.o.action.context.toolCallId === call.o.action.context.toolCallId).length, 1);
+      // The liveness check after that tool start also reads the plugin's counters into gauges.
+      await waitFor(() => (sc.gauges.get('plugin_decisions{"kind":"allow"}') ?? 0) >= 1, 15_000, "plugin counters on the sidecar");
+      assert.ok(sc.gauges.has('plugin_outbound{"kind":"redacted"}') && sc.gauges.has('plugin_approvals{"kind":"cancelled"}'));
+      assert.equal(sc.rec.unguarded.length, 0, "a Telegram tool call looked unguarded");
+    } finally {
+      await sc.sidecar.stop();
+      await sc.defender.stop();
     }
   });
 });

@@ -55,11 +55,14 @@ export interface TestSidecar {
   rec: Recorded;
   logger: ReturnType<typeof memoryLogger>;
   counters: Map<string, number>;
+  /** Last value of each gauge, keyed like counters (`name` or `name{"label":"value"}`). */
+  gauges: Map<string, number>;
 }
 
 export async function startTestSidecar(config: ResolvedConfig): Promise<TestSidecar> {
   const logger = memoryLogger();
   const counters = new Map<string, number>();
+  const gauges = new Map<string, number>();
   const telemetry = {
     count(name: string, labels?: Readonly<Record<string, string>>, by = 1) {
       const k = labels ? `${name}${JSON.stringify(labels)}` : name;
@@ -67,7 +70,9 @@ export async function startTestSidecar(config: ResolvedConfig): Promise<TestSide
       counters.set(name, (counters.get(name) ?? 0) + by);
     },
     observe() {},
-    gauge() {},
+    gauge(name: string, value: number, labels?: Readonly<Record<string, string>>) {
+      gauges.set(labels ? `${name}${JSON.stringify(labels)}` : name, value);
+    },
   };
   const defender = await buildDefender(config, { lookups: false, logger, telemetry });
   const rec: Recorded = { observed: [], approvals: [], unguarded: [] };
@@ -79,7 +84,7 @@ export async function startTestSidecar(config: ResolvedConfig): Promise<TestSide
   const pipeline = { submit: (a: Action) => defender.evaluate(a) };
   const sidecar = createSidecar({ config, pipeline, defender, logger, telemetry, hooks });
   await sidecar.start();
-  return { sidecar, defender, config, rec, logger, counters };
+  return { sidecar, defender, config, rec, logger, counters, gauges };
 }
 
 /** Polls `pred` every 50 ms until true (bounded). */
