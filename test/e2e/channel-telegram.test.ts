@@ -13,13 +13,13 @@
  * does not reach another.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { connectOperator, startFakeLlm, startFakeTelegram } from "./harness/index.ts";
 import type { FakeLlmHandle, FakeTelegramHandle, GatewayHandle, TelegramSent } from "./harness/index.ts";
-import { pluginDir, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
+import { pluginDir, quarantineRecords, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
 import { startTestSidecar, testConfig, waitFor } from "../gateway/helpers.ts";
 
 const TURN_MS = 90_000;
@@ -27,13 +27,6 @@ const TURN_MS = 90_000;
 const USERS = { redaction: 4242, dangerous: 4243, injected: 4244, bystander: 4245, approver: 4246, newcomer: 4247 } as const;
 /** The session OpenClaw gives a user's DM with the `default` bot. */
 const session = (user: number): RegExp => new RegExp(`agent:main:telegram:default:direct:${user}\\b`);
-
-function quarantineRecords(dir: string): { file: string; text: string }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.startsWith("blocked-") && f.endsWith(".json"))
-    .map((f) => ({ file: f, text: readFileSync(join(dir, f), "utf8") }));
-}
 
 describe("ClawShield plugin on a real OpenClaw Telegram channel", { timeout: 600_000 }, () => {
   let llm: FakeLlmHandle | undefined;

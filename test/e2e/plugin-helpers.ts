@@ -8,7 +8,7 @@
  * node_modules) taken once per file. Set CLAWSHIELD_E2E_PLUGIN_DIR=repo to load the repository root
  * itself (what an operator's plugins.load.paths points at), or to any other plugin folder.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, snapshotPluginPackage, startGateway } from "./harness/index.ts";
@@ -64,4 +64,12 @@ export async function startGatewayWithPlugin(opts: StartGatewayOptions, attempts
 
 export function exists(p: string): boolean {
   return existsSync(p);
+}
+
+/** The plugin's quarantine records (one JSON file per blocked action) in `dir`, as text. */
+export function quarantineRecords(dir: string): { file: string; text: string }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith("blocked-") && f.endsWith(".json"))
+    .map((f) => ({ file: f, text: readFileSync(join(dir, f), "utf8") }));
 }

@@ -6,13 +6,13 @@
  * Markers: every command starts with `touch <marker> && `, so the marker exists iff the command ran.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ALL_OPERATOR_SCOPES, connectOperator, runTurn, startFakeLlm, waitForEvent } from "./harness/index.ts";
 import type { EventFrame, FakeLlmHandle, GatewayHandle, OperatorClient, TurnResult } from "./harness/index.ts";
-import { pluginDir, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
+import { pluginDir, quarantineRecords, startGatewayWithPlugin, type PluginDir } from "./plugin-helpers.ts";
 
 const APPROVER_CAPS = ["approvals", "tool-events"];
 const TURN_MS = 90_000;
@@ -27,13 +27,6 @@ function execResult(turn: TurnResult, tool = "exec"): { text: string; isError: b
     }
   }
   return undefined;
-}
-
-function quarantineRecords(dir: string): { file: string; text: string }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.startsWith("blocked-") && f.endsWith(".json"))
-    .map((f) => ({ file: f, text: readFileSync(join(dir, f), "utf8") }));
 }
 
 describe("ClawShield plugin on a real OpenClaw gateway", { timeout: 900_000 }, () => {

@@ -18,6 +18,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./fake-llm.ts";
 
 export interface FakeTelegramOptions {
   /** The bot token the channel must use; default `123456:clawshield-e2e`. */
@@ -60,33 +61,14 @@ export interface FakeTelegramHandle {
 const MAX_BODY = 1024 * 1024;
 const MAX_POLL_WAIT_MS = 1000;
 
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const type = String(req.headers["content-type"] ?? "");
-      try {
-        if (raw === "") resolve({});
-        else if (type.includes("json")) resolve(JSON.parse(raw) as Record<string, unknown>);
-        else if (type.includes("x-www-form-urlencoded")) resolve(Object.fromEntries(new URLSearchParams(raw)));
-        else resolve({ _raw: raw });
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-    req.on("error", reject);
-  });
+/** A Bot API request's parameters: JSON, form-encoded, or none. */
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, MAX_BODY);
+  if (raw === "") return {};
+  const type = String(req.headers["content-type"] ?? "");
+  if (type.includes("json")) return JSON.parse(raw) as Record<string, unknown>;
+  if (type.includes("x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
+  return { _raw: raw };
 }
 
 export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise<FakeTelegramHandle> {
@@ -120,7 +102,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     if (m[1] !== token) return reply(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = m[2]!;
     calls.push(method);
-    const body = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
+    const body = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
     const now = Math.floor(Date.now() / 1000);
     switch (method) {
       case "getMe":
