@@ -34,7 +34,8 @@
 //   entries (shared across register() calls: register may run several times).
 //
 // Sidecar side (this file): tool starts are remembered with a deadline of now + liveness_grace_ms;
-// while any are pending the method is polled about every grace/3 ms (at least 250 ms). A start
+// while any are pending the method is polled about every grace/3 ms (at least 250 ms; a plugin
+// found absent, by plugins.list or an unknown-method answer, only once a minute). A start
 // counts as guarded when a decision with the same runId+toolCallId arrives, or when its tool result
 // shows `details.deniedReason: "plugin-before-tool-call"` (the plugin blocked it). Indirect calls
 // through the Tool-Search wrapper: a decision whose toolCallId is `tool_search_code:<outer>:…`
@@ -95,6 +96,8 @@ const key = (runId: string | undefined, toolCallId: string | undefined): string 
 const MAX_PENDING = 10_000;
 const MAX_DECIDED = 20_000;
 const STATS_POLL_MS = 15_000;
+/** How often a plugin known to be absent is asked again (each ask is an unknown-method error in the Gateway's log). */
+export const ABSENT_PROBE_MS = 60_000;
 
 export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
   const logger = deps.logger ?? silentLogger;
@@ -107,6 +110,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
   const decided = new Set<string>(); // keys with a plugin decision (bounded FIFO)
   const decidedCallIds = new Set<string>(); // toolCallIds alone (events without runId)
   let pluginLoaded = false;
+  let absentSince: number | undefined; // when the plugin was last found absent (undefined: not asked yet or loaded)
   let cursor = 0;
   let instanceId: string | undefined;
   let alerts = 0;
@@ -157,6 +161,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
           seq?: unknown;
           decisions?: unknown;
         };
+        absentSince = undefined;
         if (!pluginLoaded) {
           pluginLoaded = true;
           logger.info({ method }, "ClawShield plugin answers the liveness method; hook-liveness guard active");
@@ -178,6 +183,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
       if (/unknown method|not found|method not/i.test(msg)) {
         if (pluginLoaded) logger.warn({ method }, "ClawShield plugin liveness method disappeared (plugin unloaded?)");
         pluginLoaded = false;
+        absentSince = now();
       } else logger.debug({ err: msg, method }, "liveness poll failed");
     } finally {
       polling = false;
@@ -212,7 +218,9 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
 
   async function check(): Promise<void> {
     if (mode === "never" || pending.size === 0) return;
-    await poll();
+    // An absent plugin is asked again at most once a minute (it may have been installed since), not
+    // on every tool call: each ask is an unknown-method line in the Gateway's log.
+    if (pluginLoaded || absentSince === undefined || now() - absentSince >= ABSENT_PROBE_MS) await poll();
     const t = now();
     for (const [k, p] of pending) {
       if (isDecided(p.runId, p.toolCallId)) {
@@ -239,6 +247,7 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
   return {
     setPluginLoaded(v) {
       pluginLoaded = v;
+      absentSince = v ? undefined : now();
     },
     get pluginLoaded() {
       return pluginLoaded;

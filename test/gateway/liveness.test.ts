@@ -1,7 +1,7 @@
 // Hook-liveness guard against a fake plugin method (the plugin-side contract in liveness.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createLivenessGuard, type PluginDecisionRecord } from "../../src/gateway/liveness.ts";
+import { ABSENT_PROBE_MS, createLivenessGuard, type PluginDecisionRecord } from "../../src/gateway/liveness.ts";
 import { memoryLogger, testConfig } from "./helpers.ts";
 
 function fakePlugin(loaded = true) {
@@ -77,6 +77,25 @@ test("expect_plugin: auto stays quiet without the plugin; always alerts; never d
     assert.equal(g.pluginLoaded, false);
     g.stop();
   }
+});
+
+test("a plugin found absent is asked again once a minute, not on every tool call", async () => {
+  let now = 0;
+  const plugin = fakePlugin(false);
+  const g = createLivenessGuard({ config: testConfig("/tmp/cs-liveness", { "gateway.liveness_grace_ms": 200 }), request: (m, p) => plugin.request(m, p), now: () => now });
+  g.setPluginLoaded(false); // plugins.list at hello: not loaded
+  for (let i = 0; i < 50; i++) {
+    g.observeToolStart({ runId: "r", toolCallId: `c${i}`, tool: "exec" });
+    now += 1000;
+    await g.check();
+  }
+  assert.equal(plugin.calls.length, 0, "no unknown-method calls within the minute");
+  now += ABSENT_PROBE_MS;
+  g.observeToolStart({ runId: "r", toolCallId: "late", tool: "exec" });
+  await g.check();
+  await g.check();
+  assert.equal(plugin.calls.length, 1, "one probe after a minute, then quiet again");
+  g.stop();
 });
 
 test("a new plugin instanceId resets the cursor", async () => {
