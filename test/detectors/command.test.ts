@@ -397,3 +397,15 @@ test("sudo without a program: -i/-s open a root shell; -l/-v/-k/-V list, validat
     assert.ok(total(run(c)) + 20 < 65, `${c} does not block`);
   }
 });
+
+test("exec elevated: true (sandbox escape) adds a weak signal to the command's own findings", () => {
+  const elevated = scan({ tool: "exec", params: { command: "ls -la", elevated: true } });
+  assert.deepEqual(ids(elevated), ["cmd.privesc.elevated-exec"]);
+  assert.equal(elevated[0]!.evidence?.field, "params.elevated");
+  assert.ok(total(elevated) + 20 < 35, "alone (with the exec bonus) it stays below review");
+  const risky = scan({ tool: "exec", params: { command: "cat ~/.aws/credentials", elevated: true } });
+  assert.ok(ids(risky).includes("cmd.privesc.elevated-exec") && total(risky) > total(run("cat ~/.aws/credentials")));
+  for (const input of [{ tool: "exec", params: { command: "ls", elevated: false } }, { tool: "exec", params: { command: "ls", elevated: "true" } }, { tool: "write", params: { path: "a.txt", content: "x", elevated: true } }]) {
+    assert.ok(!ids(scan(input)).includes("cmd.privesc.elevated-exec"), JSON.stringify(input));
+  }
+});

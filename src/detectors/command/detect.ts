@@ -7,6 +7,7 @@
 
 import { createHash } from "node:crypto";
 import { DEFAULT_BLOCKED_COMMAND_PATTERNS, type SecurityConfig } from "../../config/schema.ts";
+import { isShellTool } from "../../engine/action.ts";
 import { excerpt } from "../../engine/redact.ts";
 import type { Detector, Finding, Subject } from "../../engine/types.ts";
 import { compileUserPattern } from "../common/regex.ts";
@@ -66,8 +67,14 @@ export function createCommandDetector(security: SecurityConfig, shell?: ShellPar
   const unlistedScore = security.unlisted_command_score;
   return {
     id: "command",
-    detect({ subjects }) {
+    detect({ action, subjects }) {
       const out: Finding[] = [];
+      // OpenClaw's exec `elevated: true` leaves the sandbox for the host: a small score on its own
+      // (below review with the exec bonus), added to whatever the command itself scores.
+      if (action.params?.elevated === true && isShellTool(action.tool?.trim().toLowerCase())) {
+        const r = RULES.elevatedExec;
+        out.push({ ruleId: r.id, category: `command/${r.family}`, score: r.score, tag: r.tag, message: r.message, evidence: { field: "params.elevated", start: 0, end: 4, excerpt: "true" } });
+      }
       for (const s of subjects) {
         if (s.kind === "command") {
           const cmd = s.value;
