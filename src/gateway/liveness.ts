@@ -254,6 +254,15 @@ export function createLivenessGuard(deps: LivenessDeps): LivenessGuard {
     },
     observeToolStart(t) {
       if (mode === "never") return;
+      if (mode === "auto" && !pluginLoaded && absentSince !== undefined) {
+        // Known absent: nothing to check (auto guards only a loaded plugin), so nothing is kept;
+        // a tool call after the probe interval asks again whether it has been installed since.
+        if (now() - absentSince >= ABSENT_PROBE_MS && !polling) {
+          absentSince = now();
+          void poll();
+        }
+        return;
+      }
       if (isDecided(t.runId, t.toolCallId)) return;
       if (pending.size >= MAX_PENDING) {
         telemetry.count("liveness_overflow");

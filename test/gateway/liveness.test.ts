@@ -90,12 +90,21 @@ test("a plugin found absent is asked again once a minute, not on every tool call
     await g.check();
   }
   assert.equal(plugin.calls.length, 0, "no unknown-method calls within the minute");
+  assert.equal(g.pending, 0, "auto mode keeps nothing while the plugin is known absent");
   now += ABSENT_PROBE_MS;
   g.observeToolStart({ runId: "r", toolCallId: "late", tool: "exec" });
   await g.check();
   await g.check();
   assert.equal(plugin.calls.length, 1, "one probe after a minute, then quiet again");
   g.stop();
+  // expect_plugin = always still tracks every call (each becomes a plugin_not_loaded alert).
+  const always = createLivenessGuard({ config: testConfig("/tmp/cs-liveness", { "gateway.expect_plugin": "always", "gateway.liveness_grace_ms": 200 }), request: (m, p) => plugin.request(m, p), now: () => now });
+  always.setPluginLoaded(false);
+  always.observeToolStart({ runId: "r", toolCallId: "x", tool: "exec" });
+  now += 1000;
+  await always.check();
+  assert.equal(always.alerts, 1);
+  always.stop();
 });
 
 test("a new plugin instanceId resets the cursor", async () => {
