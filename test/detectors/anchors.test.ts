@@ -24,6 +24,8 @@ test("start literals: read from alternatives, literal prefixes, optional charact
   assert.equal(startLiterals(/x*yz/g), undefined, "optional first character: a match can start with y");
   assert.equal(startLiterals(/ignore/gi), undefined, "flags other than g/y");
   assert.equal(startLiterals(/(?=x)xy/g), undefined, "lookahead first");
+  assert.deepEqual(startLiterals(/(?:前|上記)[^。]{0,10}?指示/g), ["前", "上記"], "a single CJK character is a word: it may start");
+  assert.ok(startLiterals(INJECTION_RULES.find((r) => r.id === "inj.override.multilingual")!.pattern), "the multilingual override (Japanese 前) is anchored");
 });
 
 const RULES = INJECTION_RULES.map((r) => ({ r, starts: startLiterals(r.pattern) })).filter((x): x is { r: (typeof INJECTION_RULES)[number]; starts: string[] } => x.starts !== undefined);

@@ -165,6 +165,7 @@ function alternativesPrefixes(src: string): Prefixes | undefined {
 export function startLiterals(re: RegExp): string[] | undefined {
   if (/[imsuv]/.test(re.flags)) return undefined;
   const starts = alternativesPrefixes(re.source)?.strings;
-  // A one-character start ("a", "!") occurs everywhere: such a rule scans instead.
-  return starts === undefined || starts.some((s) => s.length < MIN_START) ? undefined : [...starts];
+  // A one-character start ("a", "!") occurs everywhere: such a rule scans instead. A single CJK,
+  // kana or Hangul character ("前") is a word, as rare as an English one: it may start.
+  return starts === undefined || starts.some((s) => s.length < MIN_START && !(s.length === 1 && s.charCodeAt(0) >= 0x2e80)) ? undefined : [...starts];
 }

@@ -95,10 +95,10 @@ const ANCHOR_MIN_CHUNK = 2048;
  * order when the rule has start literals and they are sparse enough, else one scan of the chunk.
  * Both give the leftmost match (anchors.ts).
  */
-function firstMatch(rg: CompiledRule, chunk: string, cand: number[] | undefined): RegExpExecArray | null {
+function firstMatch(rg: CompiledRule, chunk: string, cand: number[] | undefined, sorted = false): RegExpExecArray | null {
   const sticky = rg.sticky;
   if (sticky !== undefined && cand !== undefined && cand.length * ANCHOR_DENSITY < chunk.length) {
-    if (cand.length > 1) cand.sort((a, b) => a - b);
+    if (!sorted && cand.length > 1) cand.sort((a, b) => a - b);
     let last = -1;
     for (let k = 0; k < cand.length; k++) {
       const p = cand[k]!;
@@ -143,19 +143,27 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
   const kinds = new Uint8Array(literals.length);
   for (const c of compiled) for (const group of c.gate) for (const li of group) kinds[li]! |= GATE;
   const litLength = Int32Array.from(literals, (s) => s.length);
-  const startRulesOf: number[][] = literals.map(() => []);
+  const startRulesList: number[][] = literals.map(() => []);
   for (const c of compiled) {
     if (c.starts === undefined) continue;
     for (const li of c.starts) {
       kinds[li]! |= POSITIONAL;
-      startRulesOf[li]?.push(c.index);
+      startRulesList[li]?.push(c.index);
     }
   }
+  // The same lists flattened (rules of literal li: startRules[startRulesAt[li] .. startRulesAt[li + 1]]):
+  // this loop runs for every start-literal occurrence of a long text.
+  const startRulesAt = new Int32Array(literals.length + 1);
+  for (let li = 0; li < literals.length; li++) startRulesAt[li + 1] = startRulesAt[li]! + startRulesList[li]!.length;
+  const startRules = Int32Array.from(startRulesList.flat());
   const gates = new LiteralSet(literals, kinds);
   const present = new Uint8Array(literals.length);
   // Per scan: (literal, end) pairs of start-literal occurrences, and each rule's candidate starts.
   const hits: number[] = [];
   const candidates: number[][] = compiled.map(() => []);
+  // Whether a rule's candidates were pushed in ascending order (they nearly always are: occurrences
+  // are listed by their end, and only overlapping literals of different lengths reorder starts).
+  const candidatesSorted = new Uint8Array(compiled.length);
   const inboundRules = compiled.filter((c) => c.rule.fetchedOnly !== true);
   const fetchedRules = compiled;
 
@@ -203,10 +211,16 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
         gates.scan(chunk, present, hits, maxHits);
         anchored = hits.length < 2 * maxHits;
         for (const c of candidates) c.length = 0;
+        candidatesSorted.fill(1);
         for (let h = 0; anchored && h < hits.length; h += 2) {
           const li = hits[h]!;
           const start = hits[h + 1]! - litLength[li]! + 1;
-          for (const ri of startRulesOf[li]!) candidates[ri]!.push(start);
+          for (let k = startRulesAt[li]!, e = startRulesAt[li + 1]!; k < e; k++) {
+            const ri = startRules[k]!;
+            const list = candidates[ri]!;
+            if (list.length > 0 && list[list.length - 1]! > start) candidatesSorted[ri] = 0;
+            list.push(start);
+          }
         }
       } else gates.scan(chunk, present);
       // No destructuring in a labelled loop: OpenClaw's plugin loader (jiti) mis-parses it.
@@ -225,7 +239,7 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
           }
           if (!ok) continue outer;
         }
-        const m = firstMatch(rg, chunk, anchored ? candidates[rg.index] : undefined);
+        const m = firstMatch(rg, chunk, anchored ? candidates[rg.index] : undefined, candidatesSorted[rg.index] === 1);
         if (m === null) continue;
         hit.add(r.id);
         const ms = cs + m.index;
