@@ -277,7 +277,15 @@ function trimUrl(u: string): string {
   return u.replace(/[.,;:!?]+$/, "");
 }
 
+/**
+ * A copy of o without its undefined members. Copied, not `delete`d in place: deleting a property
+ * turns a V8 object into a slow dictionary, and every detector reads these objects' fields.
+ */
 function stripUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
