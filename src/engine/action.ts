@@ -281,7 +281,7 @@ function trimUrl(u: string): string {
  * A copy of o without its undefined members. Copied, not `delete`d in place: deleting a property
  * turns a V8 object into a slow dictionary, and every detector reads these objects' fields.
  */
-function stripUndefined<T extends object>(o: T): T {
+export function stripUndefined<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const k in o) {
     const v = o[k];

@@ -4,6 +4,7 @@
 // decided by the plugin (a hook that silently did not fire raises `unguarded_tool_call` there).
 
 import { randomUUID } from "node:crypto";
+import { stripUndefined } from "../engine/action.ts";
 import type { DecisionAction } from "../engine/types.ts";
 
 export const LIVENESS_CONTRACT_VERSION = 1;
@@ -70,10 +71,4 @@ export function livenessHandler(ring: () => DecisionRing, extra?: () => Record<s
   return ({ params, respond }) => {
     respond(true, { ...(extra?.() ?? {}), ...ring().query(params ?? {}) });
   };
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  const out = { ...o };
-  for (const k of Object.keys(out) as (keyof T)[]) if (out[k] === undefined) delete out[k];
-  return out;
 }
