@@ -41,7 +41,7 @@ function isWordChar(c: number): boolean {
 }
 
 /** Adds feature `idx` to out[0, n) unless already seen in this extraction (stamp === ep); returns the new count. */
-function addFeature(stamp: Int32Array, out: Int32Array, n: number, ep: number, idx: number): number {
+function addFeature(stamp: Uint16Array, out: Int32Array, n: number, ep: number, idx: number): number {
   if (stamp[idx] === ep) return n;
   stamp[idx] = ep;
   out[n] = idx;
@@ -59,14 +59,17 @@ export const WORD_FEATURES_ONLY: FeatureConfig = { charMin: 0, charMax: 0 };
 
 /** Reusable feature extractor: collects the distinct hashed feature indices of a text window. */
 export class FeatureExtractor {
-  private readonly stamp: Int32Array;
+  /** Epoch at which each feature was last added (16 bits keeps it in cache; wraps by refilling). */
+  private readonly stamp: Uint16Array;
   private epoch = 0;
   private readonly mask: number;
   private readonly cfg: FeatureConfig;
   /** Distinct feature indices of the last call. */
   out: Int32Array;
+  /** The current word with its boundary markers (character n-grams). */
+  private word = new Uint16Array(256);
   constructor(dimBits = MODEL_DIM_BITS, cfg: FeatureConfig = WORD_FEATURES_ONLY, maxFeatures = MODEL_WINDOW * 2 + 8) {
-    this.stamp = new Int32Array(1 << dimBits);
+    this.stamp = new Uint16Array(1 << dimBits);
     this.mask = (1 << dimBits) - 1;
     this.cfg = cfg;
     const perChar = cfg.charMax > 0 ? cfg.charMax - cfg.charMin + 1 : 0;
@@ -76,7 +79,7 @@ export class FeatureExtractor {
   /** Fills `out` with distinct feature indices of text[start, end); returns their count. */
   extract(text: string, start: number, end: number): number {
     this.epoch++;
-    if (this.epoch === 0x7fffffff) {
+    if (this.epoch === 0x10000) {
       this.stamp.fill(0);
       this.epoch = 1;
     }
@@ -112,17 +115,19 @@ export class FeatureExtractor {
         n = addFeature(stamp, out, n, ep, h & mask);
         n = addFeature(stamp, out, n, ep, (Math.imul(prev ^ 0x5bd1e995, 0x01000193) ^ h) & mask);
         if (cMax > 0) {
-          // Character n-grams of text[ws, i) with boundary markers (positions ws-1 and i read as a space).
+          // Character n-grams of text[ws, i) with boundary markers (a space before and after), read
+          // from a copy of the word so the n-gram loop does not call charCodeAt per step.
           const len = i - ws + 2;
+          const w = len <= this.word.length ? this.word : (this.word = new Uint16Array(len * 2));
+          w[0] = 0x20;
+          for (let p = ws; p < i; p++) w[p - ws + 1] = text.charCodeAt(p);
+          w[len - 1] = 0x20;
           for (let a = 0; a < len; a++) {
             let g = 0x2545f491;
-            for (let k = 0; k < cMax && a + k < len; k++) {
-              const p = ws - 1 + a + k;
-              const pc = p < ws || p >= i ? 0x20 : text.charCodeAt(p);
-              g = Math.imul(g ^ pc, 0x01000193);
-              if (k + 1 >= cMin) {
-                n = addFeature(stamp, out, n, ep, (g ^ Math.imul(k, 0x9e3779b1)) & mask);
-              }
+            const kEnd = Math.min(cMax, len - a);
+            for (let k = 0; k < kEnd; k++) {
+              g = Math.imul(g ^ w[a + k]!, 0x01000193);
+              if (k + 1 >= cMin) n = addFeature(stamp, out, n, ep, (g ^ Math.imul(k, 0x9e3779b1)) & mask);
             }
           }
         }
@@ -164,22 +169,21 @@ export interface InjectionModel {
   score(text: string, hints?: readonly number[]): { prob: number; start: number; end: number };
 }
 
-export function decodeWeights(file: ModelFile): Float32Array {
+/** The int8 weights as stored (weight = int8 * scale): 128 KiB at 17 bits, which stays in cache. */
+export function decodeWeights(file: ModelFile): Int8Array {
   const raw = Buffer.from(file.weights, "base64");
   if (raw.length !== 1 << file.dimBits) throw new Error(`model weights: expected ${1 << file.dimBits} bytes, got ${raw.length}`);
-  const w = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) w[i] = ((raw[i] ?? 0) << 24 >> 24) * file.scale;
-  return w;
+  return new Int8Array(raw.buffer, raw.byteOffset, raw.length).slice();
 }
 
-/** Logit of one window from a float weight vector (shared by the detector and the trainer). */
-export function windowLogit(fx: FeatureExtractor, w: Float32Array, bias: number, text: string, start: number, end: number): number {
+/** Logit of one window: the features' int8 weights summed exactly, then scaled once. */
+export function windowLogit(fx: FeatureExtractor, w: Int8Array, scale: number, bias: number, text: string, start: number, end: number): number {
   const n = fx.extract(text, start, end);
   if (n === 0) return bias;
   let s = 0;
   const out = fx.out;
-  for (let i = 0; i < n; i++) s += w[out[i] ?? 0] ?? 0;
-  return bias + s / Math.sqrt(n);
+  for (let i = 0; i < n; i++) s += w[out[i]!]!;
+  return bias + (s * scale) / Math.sqrt(n);
 }
 
 export function createModel(file: ModelFile): InjectionModel {
@@ -193,7 +197,7 @@ export function createModel(file: ModelFile): InjectionModel {
       let bs = 0;
       let be = 0;
       const one = (s: number, e: number): void => {
-        const l = windowLogit(fx, w, file.bias, text, s, e);
+        const l = windowLogit(fx, w, file.scale, file.bias, text, s, e);
         if (l > best) {
           best = l;
           bs = s;
