@@ -5,7 +5,7 @@ import { credentialInBase64, CREDENTIAL_FORMATS, findCredentials } from "./crede
 
 // Redaction errs on the side of hiding: the credential formats are used without their `valid`
 // checks, and a shorter `sk-` key shape is kept too.
-const SECRET_PATTERNS: readonly RegExp[] = [
+export const SECRET_PATTERNS: readonly RegExp[] = [
   // A whole PEM private key block (the credential format only matches its header).
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
   ...CREDENTIAL_FORMATS.filter((f) => f.id !== "private-key").map((f) => f.re),
@@ -18,8 +18,19 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 
 export const REDACTED = "[REDACTED]";
 
+// One pass that tells whether any pattern can match (one alternation per flag set): most strings
+// (rule ids, actions, session keys, ordinary commands) hold no secret, and 16 separate scans of
+// each were most of the cost. A string none of them matches comes back unchanged either way.
+const anyOf = (res: readonly RegExp[], flags: string): RegExp | undefined => {
+  for (const r of res) if (!/^gi?$/.test(r.flags)) throw new Error(`redact: pattern /${r.source}/${r.flags} has flags the combined pre-check cannot keep`);
+  return res.length === 0 ? undefined : new RegExp(res.map((r) => `(?:${r.source})`).join("|"), flags);
+};
+const ANY_SECRET = anyOf(SECRET_PATTERNS.filter((r) => !r.ignoreCase), "");
+const ANY_SECRET_I = anyOf(SECRET_PATTERNS.filter((r) => r.ignoreCase), "i");
+
 /** Replaces secrets in a string with [REDACTED], keeping the key name of key=value pairs. */
 export function redactSecrets(s: string): string {
+  if (!(ANY_SECRET?.test(s) ?? false) && !(ANY_SECRET_I?.test(s) ?? false)) return s;
   let out = s;
   for (const re of SECRET_PATTERNS) {
     re.lastIndex = 0;
