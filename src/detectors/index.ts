@@ -19,5 +19,5 @@ export async function createDefaultDetectors(config: ResolvedConfig): Promise<De
   const shell = await loadShellParser();
   // OPENCLAW_GATEWAY_PORT: inside the Gateway (the plugin) OpenClaw sets it to the port it listens
   // on, so url.local-control knows that port even when clawshield.toml names none.
-  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { gatewayUrl: config.gateway.url, gatewayPort: process.env.OPENCLAW_GATEWAY_PORT }), createPathDetector(), createSecretDetector(), createControlDetector()];
+  return [createInjectionDetector(config.security), createCommandDetector(config.security, shell), createUrlDetector(config.security, { gatewayUrl: config.gateway.url, gatewayPort: process.env.OPENCLAW_GATEWAY_PORT, apiPort: config.server.port }), createPathDetector(), createSecretDetector(), createControlDetector()];
 }

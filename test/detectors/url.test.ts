@@ -163,7 +163,7 @@ test("detector: one finding per rule with evidence, engine decisions", async () 
   assert.ok(!JSON.stringify(d).includes("hunter2secret"));
 });
 
-test("control APIs on this machine: the OpenClaw Gateway, Docker and the kubelet on loopback are blocked; other local ports and remote hosts are not", () => {
+test("control APIs on this machine: the OpenClaw Gateway, ClawShield's own API, Docker and the kubelet on loopback are blocked; other local ports and remote hosts are not", () => {
   for (const u of ["http://127.0.0.1:18789/", "http://localhost:18789/api/diagnostics/prometheus", "ws://[::1]:18789", "http://127.0.0.1:2375/containers/json", "https://localhost:10250/pods"]) {
     assert.ok(ids(u).includes("url.local-control"), u);
     assert.ok(score(u) >= 65, u);
@@ -178,6 +178,11 @@ test("control APIs on this machine: the OpenClaw Gateway, Docker and the kubelet
   assert.ok(analyzeUrl("http://localhost:18789/", own).some((h) => h.rule.id === "url.local-control"));
   for (const bad of ["", "0", "70000", "12ab", " "]) assert.equal(controlPortsFor(undefined, bad).size, DEFAULT_SIZE, `port ${JSON.stringify(bad)} ignored`);
   assert.ok(controlPortsFor(undefined, 23456).has(23456));
+  // ClawShield's own API (default 18780, or server.port): the guard's oracle and decision stream.
+  assert.ok(ids("http://127.0.0.1:18780/v1/evaluate").includes("url.local-control"));
+  assert.ok(ids("http://localhost:18780/v1/decisions/stream").includes("url.local-control"));
+  assert.ok(analyzeUrl("http://127.0.0.1:28780/v1/evaluate", controlPortsFor(undefined, undefined, 28780)).some((h) => h.rule.id === "url.local-control"));
+  for (const bad of [0, -1, 70000, 1.5]) assert.equal(controlPortsFor(undefined, undefined, bad).size, DEFAULT_SIZE, `api port ${bad} ignored`);
 });
 
 test("gopher:/dict: URLs (raw TCP to internal services) are reviewed", () => {

@@ -28,18 +28,25 @@ export interface UrlDetectorOptions {
    * way to know a Gateway port that ClawShield's own config does not name.
    */
   readonly gatewayPort?: string | number;
+  /**
+   * ClawShield's own HTTP API port (`server.port`): an agent that can reach it can ask the guard
+   * which variant of a command passes (`/v1/evaluate`) and read every session's decisions
+   * (`/v1/decisions/stream`). 0 (any free port) adds nothing.
+   */
+  readonly apiPort?: number;
 }
 
-/** Loopback ports of control APIs an agent must not drive: OpenClaw's default Gateway port, Docker, kubelet. */
+/** Loopback ports of control APIs an agent must not drive: OpenClaw's default Gateway port, ClawShield's own API, Docker, kubelet. */
 export const DEFAULT_CONTROL_PORTS: ReadonlyMap<number, string> = new Map([
   [18789, "the OpenClaw Gateway"],
+  [18780, "ClawShield's own API"],
   [2375, "the Docker API"],
   [2376, "the Docker API"],
   [10250, "the kubelet API"],
 ]);
 
 export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOptions = {}): Detector {
-  const ports = controlPortsFor(opts.gatewayUrl, opts.gatewayPort);
+  const ports = controlPortsFor(opts.gatewayUrl, opts.gatewayPort, opts.apiPort);
   return {
     id: "url",
     detect({ subjects }) {
@@ -369,11 +376,13 @@ function portOf(url: URL): number {
 }
 
 /**
- * The default control ports plus the configured Gateway's port when it listens on this machine, and
- * the port of the Gateway this process runs in (a valid TCP port; anything else is ignored).
+ * The default control ports plus the configured Gateway's port when it listens on this machine,
+ * the port of the Gateway this process runs in, and ClawShield's own API port (valid TCP ports;
+ * anything else is ignored).
  */
-export function controlPortsFor(gatewayUrl: string | undefined, gatewayPort?: string | number): ReadonlyMap<number, string> {
+export function controlPortsFor(gatewayUrl: string | undefined, gatewayPort?: string | number, apiPort?: number): ReadonlyMap<number, string> {
   const ports = new Map(DEFAULT_CONTROL_PORTS);
+  if (apiPort !== undefined && Number.isInteger(apiPort) && apiPort > 0 && apiPort < 65536) ports.set(apiPort, "ClawShield's own API");
   if (gatewayUrl !== undefined) {
     try {
       const url = new URL(gatewayUrl);
