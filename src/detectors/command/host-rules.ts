@@ -109,6 +109,8 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
 
   // --- DNS exfiltration: $(…) output as a host-name label ---
   if (/^(?:dig|nslookup|host|drill|ping6?|curl|wget|nc|ncat|traceroute|resolvectl|getent|delv|kdig)$/.test(name) && c.words.some((w) => /(?:\$\([^)]*\)|`[^`]*`)[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) hit(RULES.dnsExfil, c);
+  // ping -p $(xxd -p file) host: a command's output as the ICMP padding pattern.
+  else if (/^ping6?$/.test(name) && c.args.some((a, k) => a === "-p" && /\$\(|`/.test(c.args[k + 1] ?? ""))) hit(RULES.dnsExfil, c, "a command's output as the ping padding");
 
   // --- system files (privileged writes have their own rule) ---
   if (!c.privileged) {

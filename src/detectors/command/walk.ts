@@ -530,6 +530,9 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
   if (upstream.length > 0 && (SHELLS.has(name) || INTERPRETERS.has(name))) {
     const fed = fedText(upstream);
     if (fed !== undefined) feedStdin(ctx, cmd, fed, "stdin");
+  } else if (stdinText !== undefined && redirects.some((r) => r.op === "<<<") && (SHELLS.has(name) || INTERPRETERS.has(name))) {
+    // `bash <<< 'rm -rf ~'`, `python3 <<< 'import os; …'`: a here-string is a script like a heredoc.
+    feedStdin(ctx, cmd, stdinText, "stdin");
   }
   return cmd;
 }
