@@ -405,6 +405,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   let secretCmd: Cmd | undefined;
   let accountCmd: Cmd | undefined;
   let netSender: Cmd | undefined;
+  /** `env`, `printenv`, `grep -r password …`: output that is sensitive only once it is sent. */
+  const sensitiveOutput: Cmd[] = [];
   let technique = false;
   /** Basenames of files a downloader wrote earlier in the line. */
   const downloaded = new Set<string>();
@@ -578,6 +580,14 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "security" && args.some((a) => /^(?:find-(?:generic|internet)-password|dump-keychain|export)$/.test(a))) hit(RULES.keychain, c);
     if (name === "secret-tool" && args[0] === "lookup") hit(RULES.keychain, c);
     if ((name === "cmdkey" && args.some((a) => /\/list/i.test(a))) || name === "mimikatz" || name === "lazagne") hit(RULES.keychain, c);
+
+    // --- searching for secrets; dumping the environment ---
+    const search = secretSearchOf(c);
+    if (search === "keys") {
+      hit(RULES.secretSearch, c);
+      secretCmd ??= c;
+    } else if (search === "words" && sensitiveOutput.length < 8) sensitiveOutput.push(c);
+    if (dumpsEnvironment(c) && sensitiveOutput.length < 8) sensitiveOutput.push(c);
 
     // --- network senders (for exfiltration) ---
     const hasUrl = g.url && (words.some((w) => URL_OR_HOST.test(w)) || (c.code !== undefined && URL_OR_HOST.test(c.code)));
@@ -792,6 +802,15 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   }
 
   // Combinations.
+  // The environment or a search for passwords piped or spliced into a request: `env | curl -d @- …`, `curl -d "$(printenv)" …`.
+  if (secretCmd === undefined && netSender !== undefined) {
+    const sender = netSender;
+    const fed = sensitiveOutput.find((s) => sender.upstream.includes(s) || ((s.origin === "subst" || s.origin === "procsub") && s.start >= sender.start && s.end <= sender.end));
+    if (fed !== undefined) {
+      hit(RULES.secretRead, fed, fed.name === "grep" || fed.name === "rg" || fed.name === "find" ? "searches for passwords or tokens" : "the environment (API keys, tokens)");
+      secretCmd = fed;
+    }
+  }
   if ((secretCmd !== undefined || accountCmd !== undefined) && netSender !== undefined) hit(RULES.secretUpload, netSender, secretCmd === undefined ? "account database" : undefined, secretCmd === undefined ? 65 : undefined);
   if (secretCmd !== undefined || accountCmd !== undefined) technique = true;
   if (privileged !== undefined) {
@@ -1145,6 +1164,39 @@ function uploadOf(c: Cmd): "file" | "data" | undefined {
   // whois -h host -p port "$(cat file)": a file's content spliced into the arguments of a command that talks to a host.
   if (!DOWNLOADERS.has(name) && !PROBES.has(name) && args.some((a) => FILE_SUBST.test(a))) return "file";
   return undefined;
+}
+
+/** File names and globs of key material and credential stores. */
+const KEY_NAME = /(?:\.pem|\.key|\bid_(?:rsa|dsa|ecdsa|ed25519)|\.kdbx|\.p12|\.pfx|\.ppk|\.jks|\.keystore|(?:^|[/*])\.env\b|\bcredentials\b|\.netrc|\.pgpass|\bwallet\.dat|\.git-credentials|\bsecrets?\.(?:ya?ml|json|txt|env))\*?$/i;
+/** Text that only key material contains. */
+const KEY_TEXT = /PRIVATE KEY|BEGIN (?:RSA|OPENSSH|EC|DSA|PGP|ENCRYPTED)|AKIA|aws_secret_access_key|xox[bp]-|ghp_|\bsk-(?:proj|ant|live)-/i;
+/** Words that point at passwords and tokens (sensitive once sent somewhere). */
+const SECRET_WORD = /passw(?:or)?d|passwd|secret|token|api[_-]?key|credential/i;
+
+/** `find / -name '*.pem'`, `grep -r "PRIVATE KEY" ~`: "keys"; `grep -ri password /etc`: "words". */
+function secretSearchOf(c: Cmd): "keys" | "words" | undefined {
+  const { name, args } = c;
+  if (name === "find" || name === "locate" || name === "fd" || name === "fdfind") {
+    const pats = name === "find" ? args.filter((a, k) => /^-i?(?:name|path|wholename|regex)$/.test(args[k - 1] ?? "")) : args.filter((a) => !a.startsWith("-"));
+    return pats.some((p) => KEY_NAME.test(p)) ? "keys" : undefined;
+  }
+  if (/^(?:grep|egrep|fgrep|rg|ag|ack|git-grep)$/.test(name)) {
+    const recursive = name !== "grep" && name !== "egrep" && name !== "fgrep" || args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
+    if (!recursive && c.upstream.length > 0) return undefined;
+    const pats = args.filter((a) => !a.startsWith("-"));
+    if (pats.some((p) => KEY_TEXT.test(p))) return "keys";
+    if (pats.slice(0, 1).some((p) => SECRET_WORD.test(p))) return "words";
+  }
+  return undefined;
+}
+
+/** `env`, `printenv`, `set`, `export -p`, `declare -x`: the whole environment. */
+function dumpsEnvironment(c: Cmd): boolean {
+  const { name, args } = c;
+  if (name === "env" || name === "printenv") return args.every((a) => a.startsWith("-"));
+  if (name === "set") return args.length === 0;
+  if (name === "export" || name === "declare" || name === "typeset") return args.length > 0 && args.every((a) => /^-[px]+$/.test(a));
+  return false;
 }
 
 /** `$(cat f)`, `$(<f)`, `` `cat f` ``, `$(base64 f)`: a file's content as an argument. */

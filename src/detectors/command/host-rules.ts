@@ -23,6 +23,8 @@ const ACCOUNT_FILE = /^\/+etc\/+(?:passwd|shadow|group|gshadow|sudoers)(?:\.d)?(
 const SECRET_DIR = /(?:^|\/)\.(?:ssh|gnupg|aws|kube|password-store|docker)(?:\/|$)/;
 /** ClawShield's and the Gateway's own processes, services, packages and plugin. */
 const GUARD = /clawshield|openclaw/i;
+/** OpenClaw's own config and exec approvals. */
+const OPENCLAW_GUARD_FILE = /(?:^|\/)\.openclaw\/+(?:openclaw\.json|exec-approvals\.json)$|(?:^|\/)exec-approvals\.json$/;
 /** The same names inside interpreter code (quoted, joined with other path parts). */
 const GUARD_FILE_IN_CODE = /(?:^|[\s/'"(=,])(?:clawshield\.toml|openclaw-rs\.toml|\.clawshield)(?=[\s/'"),]|$)/i;
 /** ssh's boolean flags, which may be clustered in front of -R. */
@@ -105,7 +107,8 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
   if (shadow !== undefined) hit(RULES.hijack, c, `\`${shadow.slice(0, 60)}\` shadows a system command`);
 
   // --- packages from ad-hoc sources ---
-  if (installsRemotePackage(name, args)) hit(RULES.remotePackage, c);
+  // npx/bunx run the package's program at once: a download that executes.
+  if (installsRemotePackage(name, args)) hit(RULES.remotePackage, c, name === "npx" || name === "bunx" ? "runs the package at once" : undefined, name === "npx" || name === "bunx" ? 45 : undefined);
 
   // --- DNS exfiltration: $(…) output as a host-name label ---
   if (/^(?:dig|nslookup|host|drill|ping6?|curl|wget|nc|ncat|traceroute|resolvectl|getent|delv|kdig)$/.test(name) && c.words.some((w) => /(?:\$\([^)]*\)|`[^`]*`)[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) hit(RULES.dnsExfil, c);
@@ -151,6 +154,8 @@ function guardTampering(c: Cmd, positional: readonly string[], writes: readonly 
   if (name === "openclaw" && positional[0] === "config" && /^(?:set|unset)$/.test(positional[1] ?? "") && /^plugins\.(?:entries\.clawshield|enabled|allow|deny|load)/.test(positional[2] ?? "")) return true;
   if (/^(?:npm|pnpm|yarn|bun)$/.test(name) && /^(?:uninstall|remove|rm|un|unlink|r)$/.test(positional[0] ?? "") && positional.slice(1).some((a) => /clawshield/i.test(a))) return true;
   if ((name === "rm" || name === "mv" || name === "shred" || name === "truncate" || name === "unlink") && positional.some((p) => GUARD_FILE.test(p))) return true;
+  // rm ~/.openclaw/exec-approvals.json: the Gateway's approvals and config are the guard too.
+  if ((name === "rm" || name === "shred" || name === "truncate" || name === "unlink" || (name === "mv" && positional.length >= 2)) && (name === "mv" ? positional.slice(0, -1) : positional).some((p) => OPENCLAW_GUARD_FILE.test(p))) return true;
   return writes.some((p) => GUARD_FILE.test(p));
 }
 

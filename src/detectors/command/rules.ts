@@ -36,6 +36,7 @@ export const RULES = {
   // credential access
   secretRead: R("cmd.credential.secret-file", "credential-access", 25, "credential_access", "touches a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets)"),
   accountDb: R("cmd.credential.account-db", "credential-access", 5, "credential_access", "reads the local account database (/etc/passwd, /etc/group)"),
+  secretSearch: R("cmd.credential.secret-search", "credential-access", 25, "credential_access", "searches the file system for private keys or credential files (find -name '*.pem', grep -r 'PRIVATE KEY'); sending what it finds out is cmd.exfil.secret-upload"),
   keychain: R("cmd.credential.keychain", "credential-access", 40, "credential_access", "reads passwords from the OS keychain/secret store"),
   // exfiltration
   pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),

@@ -94,6 +94,8 @@ export interface WalkResult {
   readonly seen: Set<string>;
   /** Function definitions whose name is also used as a command in their own body (fork bombs). */
   recursiveFunctions: number;
+  /** Scripts written earlier in the line by echo/printf/cat-heredoc, by path (see runsDropped). */
+  dropped?: Map<string, string>;
 }
 
 interface Ctx {
@@ -274,6 +276,7 @@ function visit(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream): void
         body.redirects.push(...pendingRedirects);
         droppedPayload(body);
         if (heredoc !== undefined) feedStdin(ctx, body, heredoc, "heredoc");
+        recordDropped(res, body);
       } else if (res.cmds.length === before && pendingRedirects.some((r) => r.target !== "")) {
         // `> ~/.ssh/authorized_keys`: a redirect with no command still opens (and truncates) the
         // file; it is the `:` builtin's `: > file`, so it is recorded as that.
@@ -486,6 +489,7 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     }
   }
   const rest = words.slice(i);
+  if (wrappers.includes("xargs") && rest.length > 0) xargsFed(words, i, rest, upstream.length > 0 ? fedText(upstream) : stdinText);
   // Identical repeated commands (padding) are analysed once, so they cannot push the real one past MAX_CMDS.
   if (res.cmds.length > 64 && upstream.length === 0 && stdinText === undefined && redirects.length === 0) {
     const key = `${ctx.depth}\u0000${privileged ? 1 : 0}\u0000${words.join("\u0000")}`;
@@ -495,6 +499,11 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
   const span: [number, number] = ctx.span ? [ctx.span[0], ctx.span[1]] : [start, end];
   // `sudo -i` / `sudo -s` / `sudo su` / bare `su`: an interactive root shell.
   let nameWord = rest[0];
+  // A bare `env` prints the environment (API keys, tokens): a command of its own, not an empty wrapper.
+  if (nameWord === undefined && !privileged && wrappers.at(-1) === "env") {
+    nameWord = "env";
+    rest.push("env");
+  }
   if (nameWord === undefined) {
     if (!privileged) return undefined;
     // `sudo -l` / `-v` / `-k` / `-K` / `-V` / `-h` list privileges, refresh or drop the cached
@@ -534,7 +543,77 @@ function addCommand(ctx: Ctx, words: string[], env: [string, string][], redirect
     // `bash <<< 'rm -rf ~'`, `python3 <<< 'import os; …'`: a here-string is a script like a heredoc.
     feedStdin(ctx, cmd, stdinText, "stdin");
   }
+  recordDropped(res, cmd);
+  runsDropped(ctx, cmd, span);
   return cmd;
+}
+
+/**
+ * `echo ~ | xargs rm -rf`, `xargs rm -rf <<< ~`: the words fed to xargs are arguments of the command
+ * it runs (appended, or put where `-I {}` says). Only fixed text (echo/printf/here-string) is known.
+ */
+function xargsFed(words: readonly string[], restStart: number, rest: string[], fed: string | undefined): void {
+  if (fed === undefined || fed.length > 4096) return;
+  const at = words.findIndex((w, k) => k < restStart && canonicalName(baseName(w)) === "xargs");
+  const opts = at < 0 ? [] : words.slice(at + 1, restStart);
+  const k = opts.findIndex((o) => /^-I|^-i|^--replace/.test(o));
+  if (k >= 0) {
+    const o = opts[k]!;
+    const repl = o === "-I" ? opts[k + 1] ?? "{}" : /^-I./.test(o) ? o.slice(2) : /^(?:-i|--replace=)(.+)$/.exec(o)?.[1] ?? "{}";
+    const line = fed.split("\n").find((l) => l.trim() !== "") ?? "";
+    for (let j = 1; j < rest.length; j++) rest[j] = rest[j]!.split(repl).join(line.trim());
+    return;
+  }
+  for (const w of fed.split(/\s+/)) if (w !== "" && rest.length < 64) rest.push(w);
+}
+
+/** `echo 'rm -rf ~' > x.sh`, `printf … >> x.sh`, `cat > x.py <<EOF`: remembers the script written, by path. */
+function recordDropped(res: WalkResult, cmd: Cmd): void {
+  const r = cmd.redirects.find((x) => (x.op === ">" || x.op === ">>") && x.target !== "" && !x.target.startsWith("/dev/"));
+  if (r === undefined) return;
+  const text = cmd.name === "echo" || cmd.name === "printf" ? fedText([cmd]) : cmd.name === "cat" && cmd.args.length === 0 ? cmd.stdinText : undefined;
+  if (text === undefined) return;
+  const map = (res.dropped ??= new Map());
+  const key = scriptKey(r.target);
+  if (map.size >= 16 && !map.has(key)) return;
+  map.set(key, ((r.op === ">>" ? map.get(key) ?? "" : "") + text + "\n").slice(0, MAX_PARSE_CHARS));
+}
+const scriptKey = (path: string): string => path.replace(/^(?:\.\/)+/, "");
+
+/**
+ * A script written earlier in the line and then run (`sh x.sh`, `./x.sh`, `source x.sh`,
+ * `python3 x.py`), or one printed into a process substitution (`source <(echo …)`): its text is
+ * walked as the commands (or code) that run.
+ */
+function runsDropped(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void {
+  const { name, args } = cmd;
+  const shellLike = SHELLS.has(name) || name === "source" || name === "." || INTERPRETERS.has(name);
+  if (shellLike && shellDashC(args) !== undefined) return;
+  const file = shellLike ? args.find((a) => !a.startsWith("-")) : cmd.words[cmd.words.length - args.length - 1];
+  if (file === undefined) return;
+  const text = ctx.res.dropped?.get(scriptKey(file)) ?? (shellLike ? printedProcSub(file, ctx.res.vars) : undefined);
+  if (text === undefined) return;
+  if (INTERPRETERS.has(name) && !SHELLS.has(name)) {
+    if (cmd.code !== undefined) return;
+    cmd.code = text;
+    for (const s of shellStringsInCode(text)) {
+      const sub = nested(ctx, cmd, span, "code");
+      if (sub) parseInto(sub, s);
+    }
+    return;
+  }
+  const sub = nested(ctx, cmd, span, "eval");
+  if (sub) parseInto(sub, text);
+}
+
+/** `<(echo 'rm -rf ~')`, `<(printf '…')`: the fixed text a process substitution prints. */
+function printedProcSub(word: string, vars: Vars): string | undefined {
+  const m = /^<\(\s*(echo|printf)\s+([\s\S]*?)\s*\)$/.exec(word);
+  if (m === null || m[2]!.length > 4096 || /[|;&`]|\$\(/.test(m[2]!)) return undefined;
+  let body = m[2]!;
+  if (m[1] === "echo" && /^-[neE]+\s/.test(body)) body = body.replace(/^-[neE]+\s+/, "");
+  const text = unquote(body, vars);
+  return m[1] === "printf" ? decodeAnsiC(text) : text;
 }
 
 /** `echo '…' > file`: a payload dropped into a file (source code, script, config) is scanned like inline code. */
