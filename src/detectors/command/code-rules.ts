@@ -18,6 +18,8 @@ const EVALUATE = /\b(?:exec|eval)\b|new\s+Function\b|runIn(?:This|New)Context|\b
 const DECODE = /b64decode|base64\.(?:decode|b64|standard_b64|urlsafe_b64)|\batob\s*\(|Buffer\.from\([^)]*["'](?:base64|hex)["']|\.decode\(\s*["'](?:hex|base64|rot13|rot_13)["']|fromhex|unhexlify|codecs\.decode|zlib\.decompress|gzip\.decompress|MIME::Base64|decode_base64|FromBase64String|base64_decode|gzinflate|gzuncompress|str_rot13|unpack\(\s*["']m|pack\(\s*["']H|\[::-1\]|\.reverse\(\)\.join/i;
 /** Running a string: as code or as a program. */
 const RUN = /\b(?:exec|eval|system|popen|spawn|execSync|spawnSync|execFile|execFileSync|passthru|shell_exec|proc_open)\b|subprocess|os\.system|child_process|Invoke-Expression|\biex\b|Start-Process/i;
+/** Writing a file (binary or text) from code. */
+const SAVE = /open\s*\([^)]*["'][wa]b?\+?["']|writeFileSync|createWriteStream|file_put_contents|File\.(?:write|binwrite|open\([^)]*["']w)|IO\.(?:write|binwrite)|urlretrieve|wget\.download|-OutFile|DownloadFile|copyfileobj/i;
 /** Recursive delete APIs. */
 const DELETE_TREE = /shutil\.rmtree|\brmtree\b|\brmSync\b|\brmdirSync\b|\bfs\.(?:promises\.)?rm\s*\(|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry)|File::Path|remove_tree|Remove-Item\b[^\n]*-Recurse|\bdeltree\b/i;
 /** A home-folder or root (or system folder) path expressed in code. */
@@ -29,6 +31,8 @@ const SANDBOX_ESCAPE = /\bconstructor\s*\.\s*constructor\s*\(\s*["'`]\s*return\s
 /** Code-level findings for one command with inline code (`c.code`). */
 export function codeRules(c: Cmd, code: string, hit: HitFn): void {
   if (FETCH.test(code) && EVALUATE.test(code)) hit(RULES.codeFetchEval, c);
+  // A dropper in one line: download, save to a file, run a program (`open(p,'wb').write(urlopen(u).read()); os.system('sh p')`).
+  else if (FETCH.test(code) && SAVE.test(code) && RUN.test(code)) hit(RULES.downloadThenRun, c, "inside interpreter code");
   if (DECODE.test(code) && RUN.test(code)) hit(RULES.decodeExec, c, "decoded inside interpreter code");
   if (DELETE_TREE.test(code) && TREE_ROOT.test(code)) hit(RULES.rmRoot, c, "in interpreter code");
   if (c.name === "node" && SANDBOX_ESCAPE.test(code)) hit(RULES.sandboxEscape, c);

@@ -212,6 +212,8 @@ const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
 
 function isStdinExecutor(c: Cmd): boolean {
   if (SHELLS.has(c.name) && c.wrappers.includes("xargs")) return xargsFeedsScript(c);
+  // `… | parallel` with no command runs each input line as a command.
+  if (c.name === "parallel") return !c.args.some((a) => !a.startsWith("-") && !/^\d+$/.test(a));
   if (SHELLS.has(c.name)) return readsScriptFromStdin(c.args);
   if (c.name === "source" || c.name === ".") return c.args.length === 0 || c.args[0] === "/dev/stdin" || c.args[0] === "-";
   // `… | while read l; do eval "$l"; done`: each line read from the pipe is run.
@@ -434,6 +436,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (c.stdinText !== undefined && isStdinExecutor(c) && /(?:\$\(|`)[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|iwr|irm)\b/.test(c.stdinText)) hit(RULES.substExec, c);
     // sh <<< "$(base64 -d <<< …)": the here-string is decoded text.
     else if (c.stdinText !== undefined && isStdinExecutor(c) && /(?:\$\(|`)[^`]*?\b(?:base64|base32|basenc|xxd|openssl|uudecode)\b/.test(c.stdinText)) hit(RULES.decodeExec, c);
+    // `$(curl -s u)` / `` `wget -qO- u` `` as the command itself: the download's output is run.
+    if (/^(?:\$\(|`)\s*(?:curl|wget|fetch|aria2c|lwp-download|lwp-request|http|iwr|irm)\b/.test(c.words[c.words.length - args.length - 1] ?? "")) hit(RULES.substExec, c, "a download's output run as the command");
     // sh -c "$(curl …)", eval "$(…)", source <(curl …), bash <(curl …), python -c "$(curl …)"
     if (SHELLS.has(c.name) || c.name === "eval" || c.name === "source" || c.name === "." || INTERPRETERS.has(c.name)) {
       // python3 <(curl …): without inline code, an interpreter's script argument can be a substitution.

@@ -399,10 +399,14 @@ function visitCommand(ctx: Ctx, c: TreeCursor, level: number, upstream: Upstream
   addCommand(ctx, words, env, redirects, stdinText, upstream, start, end);
 }
 
+const LOOKED_UP_NAME = /^"?(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-[pP]|whereis\s+-b)\s+([\w.+-]{1,64})\s*(?:\)|`)"?$/;
 const PRINTED_NAME = /^(?:\$\(|`)\s*(?:echo(?:\s+-[neE]+)*\s+|printf\s+|cat\s*<<<\s*)([^$`()|;&<>]{1,256}?)\s*(?:\)|`)$/;
 
 /** The words a `$(echo …)` / `$(printf …)` / `` `cat<<<…` `` substitution of fixed text prints, split on IFS. */
 export function printedWords(word: string, vars: Vars): string[] | undefined {
+  // `$(which bash)`, `` `command -v sh` ``: the program's own path.
+  const w = LOOKED_UP_NAME.exec(word);
+  if (w) return [w[1]!];
   const m = PRINTED_NAME.exec(word);
   if (!m) return undefined;
   const text = unquote(m[1]!, vars).replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
