@@ -4,7 +4,7 @@
 // mostly printable, so hashes and binary blobs are dropped. Runs on the normalized (lower-case)
 // text for leet/spacing, and on the original text for base64 (which is case-sensitive).
 
-export type DecodeKind = "base64" | "hex" | "url-encoding" | "leetspeak" | "spacing" | "unicode-tags";
+export type DecodeKind = "base64" | "hex" | "url-encoding" | "leetspeak" | "spacing" | "rot13" | "reversed" | "unicode-tags";
 
 export interface Decoded {
   readonly kind: DecodeKind;
@@ -254,5 +254,32 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
     return m.slice(0, m.length - g.length) + segmentWords(g.replace(/[ .\-_*]/g, ""));
   });
   if (spaced > 0 && d !== head) push("spacing", d.replace(/ {2,}/g, " "), 0, head.length);
+  // ROT13 and reversed text: when the text says so, or when it is full of the common words such
+  // text turns into ("gur", "naq"; "eht", "dna"). Both are linear rewrites of the head.
+  if (ROT13_HINT.test(head) || countWords(head, ROT13_WORDS) >= 3) push("rot13", rot13(head), 0, head.length);
+  if (REVERSED_HINT.test(head) || countWords(head, REVERSED_WORDS) >= 3) push("reversed", [...head].reverse().join(""), 0, head.length);
+  return out;
+}
+
+const ROT13_HINT = /\brot[\s_-]?13\b|\bcaesar\b/;
+const REVERSED_HINT = /\b(?:backwards?|reversed?|in reverse|right to left|ruckwarts|al reves|a l'envers)\b/;
+/** the, and, you, of, is, to, your, all, ignore, previous, instructions: rot13. */
+const ROT13_WORDS = /\b(?:gur|naq|lbh|bs|vf|gb|lbhe|nyy|vtaber|cerivbhf|vafgehpgvbaf|cebzcg|flfgrz)\b/g;
+/** the same words, reversed. */
+const REVERSED_WORDS = /\b(?:eht|dna|uoy|fo|si|ot|ruoy|lla|erongi|suoiverp|snoitcurtsni|tpmorp|metsys)\b/g;
+
+function countWords(s: string, re: RegExp): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(s) !== null && n < 3) n++;
+  return n;
+}
+
+function rot13(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 97 && c <= 122 ? String.fromCharCode(((c - 97 + 13) % 26) + 97) : s[i];
+  }
   return out;
 }

@@ -44,7 +44,7 @@ export const COMPUTED_RULES: readonly ComputedRule[] = [
   { id: "inj.obfuscation.bidi", family: "obfuscation", score: 25, message: "bidirectional control characters reorder how the text is displayed, hiding what the model actually reads" },
   { id: "inj.obfuscation.homoglyph", family: "obfuscation", score: 30, message: "words mix Latin letters with Cyrillic/Greek look-alikes, a filter-evasion trick (20 points; 30 with 3 or more words); they were folded before matching" },
   { id: "inj.obfuscation.unicode-tags", family: "obfuscation", score: 45, message: "invisible Unicode tag characters smuggle hidden ASCII text to the model (ASCII smuggling); the hidden text was decoded and scanned" },
-  { id: "inj.obfuscation.encoded", family: "obfuscation", score: 25, message: "an encoded payload (base64, hex, URL-encoding, leetspeak or letter spacing) decodes to injection text; encoding instructions is an evasion technique" },
+  { id: "inj.obfuscation.encoded", family: "obfuscation", score: 25, message: "an encoded payload (base64, hex, URL-encoding, leetspeak, letter spacing, ROT13 or reversed text) decodes to injection text; encoding instructions is an evasion technique" },
   { id: "inj.override.fuzzy", family: "instruction-override", score: 45, message: "a misspelled override verb (\"igmore\", \"forgt\", \"disregrad\") before what was said earlier: an instruction override written to slip past exact-word filters" },
   { id: "inj.indirect.inserted-paragraph", family: "indirect", score: 35, message: "fetched content contains a stand-alone one-sentence paragraph shaped like a request to the reader (a question or an imperative) that shares almost no words with the rest of the document: the shape of an instruction inserted into someone else's content; weak on its own" },
   { id: "inj.oversized", family: "structure", score: 10, message: "text is larger than security.max_scan_bytes: only its head and tail were scanned; raise max_scan_bytes or split the content" },
@@ -308,7 +308,7 @@ export function createInjectionDetector(security: SecurityConfig, opts: Injectio
     for (const d of decoded) {
       const dn = normalizeForMatch(d.text);
       // Leetspeak/spacing spans are in normalized coordinates; map them back.
-      const [a, b] = d.kind === "leetspeak" || d.kind === "spacing" ? toOriginalSpan(n, d.start, d.end, original.length) : [d.start, d.end];
+      const [a, b] = d.kind === "leetspeak" || d.kind === "spacing" || d.kind === "rot13" || d.kind === "reversed" ? toOriginalSpan(n, d.start, d.end, original.length) : [d.start, d.end];
       const got = runRules(rules, dn, original, base, field, out, seen, { kind: d.kind, start: a, end: b });
       for (const id of got) seen.add(id);
       if (got.size > 0 && encodedHit === undefined) encodedHit = { kind: d.kind, start: a, end: b };

@@ -119,10 +119,20 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:以前|前|上記|これまで|先ほど|最初|すべて|全て|全部|以下)[^。！？\\n]{0,10}?(?:指示|命令|指令|ルール|${N("プロンプト")})[^。！？\\n]{0,10}?(?:無視|忘れ)`,
         // Korean ("이전의 모든 지시를 무시하고")
         `(?:${N("이전")}|${N("앞의")}|${N("위의")}|${N("모든")}|${N("기존")})[^.!?\\n]{0,40}?(?:${N("지시")}|${N("명령")}|${N("지침")}|${N("규칙")}|${N("프롬프트")})[^.!?\\n]{0,30}?(?:${N("무시")}|${N("잊어")})`,
+        // Turkish ("önceki tüm talimatları yok say")
+        `\\b(?:onceki|yukaridaki|tum|butun|eski)\\b${G(30)}\\b(?:talimat|komut|kural|yonerge|emir)\\w{0,8}${G(30)}\\b(?:yok say|gormezden gel|unut|dikkate alma|umursama)`,
+        // Vietnamese ("bỏ qua tất cả các hướng dẫn trước đó")
+        `\\b(?:bo qua|phot lo|quen (?:het|di)|lo di)\\b${G(30)}\\b(?:huong dan|chi dan|chi thi|lenh|quy tac|yeu cau)\\b${G(20)}\\b(?:truoc|tren|cu)\\b`,
+        // Indonesian / Malay ("abaikan semua instruksi sebelumnya")
+        `\\b(?:abaikan|lupakan|acuhkan|hiraukan)\\b${G(30)}\\b(?:instruksi|perintah|arahan|petunjuk|aturan|peraturan)\\b${G(30)}\\b(?:sebelumnya|sebelum ini|di atas|tadi|lama|semua)\\b|\\b(?:abaikan|lupakan)\\b (?:semua|seluruh) (?:instruksi|perintah|arahan|petunjuk|aturan)`,
+        // Arabic ("تجاهل جميع التعليمات السابقة")
+        `(?:${N("تجاهل")}|${N("انس")}|${N("أهمل")}|${N("اهمل")})[^.!?؟\\n]{0,30}?(?:${N("التعليمات")}|${N("الأوامر")}|${N("الإرشادات")}|${N("التوجيهات")}|${N("القواعد")})`,
+        // Hindi ("पिछले सभी निर्देशों को अनदेखा करें")
+        `(?:${N("पिछले")}|${N("पहले")}|${N("सभी")}|${N("पूर्व")}|${N("ऊपर")})[^.!?।\\n]{0,40}?(?:${N("निर्देश")}|${N("आदेश")}|${N("नियम")})[^.!?।\\n]{0,30}?(?:${N("अनदेखा")}|${N("नज़रअंदाज़")}|${N("नजरअंदाज")}|${N("भूल")}|${N("उपेक्षा")})`,
       ].join("|"),
     ),
-    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ",N("무시"),N("잊어")]],
-    message: "instruction override in German, French, Spanish, Portuguese, Italian, Chinese, Japanese or Korean (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\")",
+    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ",N("무시"),N("잊어"),"yok say","gormezden","unut","dikkate alma","umursama","bo qua","phot lo","quen","lo di","abaikan","lupakan","acuhkan","hiraukan",N("تجاهل"),N("انس"),N("أهمل"),N("اهمل"),N("अनदेखा"),N("नज़रअंदाज़"),N("नजरअंदाज"),N("भूल"),N("उपेक्षा")]],
+    message: "instruction override in German, French, Spanish, Portuguese, Italian, Chinese, Japanese, Korean, Turkish, Vietnamese, Indonesian/Malay, Arabic or Hindi (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\", \"abaikan semua instruksi\")",
   },
   // ---- system-prompt extraction -----------------------------------------------------------------
   {
@@ -289,6 +299,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     gate: [["granted","given","assigned","promoted","grant you","authori","allow","approve","permit"]],
     message: "claims to grant the agent elevated privileges or to authorize actions on the operator's behalf; authority cannot come from a message",
   },
+  {
+    id: "inj.approval.pre-approved-claim",
+    family: "approval-bypass",
+    score: 35,
+    pattern: r(`\\b(?:the )?(?:user|owner|operator|admin(?:istrator)?|human|developer)s? (?:has |have )?(?:already )?(?:pre-?approved|approved|authori[sz]ed|consented to|whitelisted|allow-?listed)\\b ${G(12)}\\b(?:commands?|tool ?calls?|tool (?:uses|requests)|exec(?:utions?)?(?: calls| requests)?|shell commands?|actions? (?:you|the agent|the assistant) (?:take|run)s?)\\b`),
+    gate: [["approved","authori","consented","whitelisted","listed"]],
+    message: "claims the user or operator already approved the agent's commands or tool calls; approvals come from the operator's policy, not from text",
+  },
   // ---- tool coercion --------------------------------------------------------------------------
   {
     id: "inj.tool.run-command",
@@ -313,6 +331,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern: r(`\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b${G(40)}(?:~/\\.ssh|id_rsa|id_ed25519|authorized_keys|\\.env\\b|/etc/passwd|/etc/shadow|\\.aws/credentials|\\bcredentials\\b|\\bapi[ _-]?keys?\\b|\\bprivate keys?\\b|\\bpasswords?\\b|\\bcookies\\b|\\bsecrets?\\b|\\baccess tokens?\\b|\\bconversation history\\b|\\bchat history\\b|\\bcontents? of\\b)${G(60)}\\b(?:to|at|into)\\b${G(10)}(?:https?://|www\\.|[\\w.-]{1,64}@[\\w-]{1,64}\\.|\\bwebhook|\\bserver\\b|\\bendpoint\\b|\\burl\\b|\\baddress\\b|\\bpastebin)`),
     gate: [["send","post","upload","forward","mail","exfiltrate","transmit","leak","share","submit","pipe","curl"]],
     message: "asks the agent to send secrets or files to an outside address (data exfiltration)",
+  },
+  {
+    id: "inj.tool.exfil-link",
+    family: "tool-coercion",
+    score: 45,
+    pattern: r(`\\b(?:include|append|add|embed|put|insert|encode|attach)\\b${G(60)}\\b(?:api[ _-]?keys?|secrets?|access tokens?|tokens|passwords?|credentials|environment variables|env vars|ssh keys?|private keys?|session cookies?)\\b${G(60)}\\b(?:link|url|image|query string|query parameter|request|webhook)s?\\b`),
+    gate: [["include","append","add","embed","put","insert","encode","attach"], ["key","secret","token","password","credential","environment","env var","cookie"]],
+    message: "asks the agent to put secrets (API keys, tokens, passwords) into a link, image or request: rendering or following it leaks them",
   },
   {
     id: "inj.tool.read-secrets",
@@ -378,6 +404,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     pattern: /<\/?(?:tool_result|tool_response|function_results?|function_call|tool_call|tool_output|observation|search_results?)>|\[(?:tool (?:output|result)|function (?:output|result))\]|"role"\s{0,3}:\s{0,3}"(?:system|tool|function)"/g,
     gate: [["<","[","\"role\""]],
     message: "contains a fake tool-result or message-role block that could be mistaken for real tool output",
+  },
+  {
+    id: "inj.structure.fake-turn",
+    family: "structure",
+    score: 30,
+    pattern: /(?:^|\n)[ \t]{0,4}(?:human|user)[ \t]{0,2}:[^\n]{0,400}?(?:\n|\s)[ \t]{0,4}(?:assistant|ai|claude|gpt|chatgpt|bot)[ \t]{0,2}:/g,
+    gate: [["human:","user:","human :","user :"]],
+    message: "contains a fake conversation turn (\"Human: … Assistant: …\") that tries to put words in the agent's mouth",
   },
   {
     id: "inj.structure.md-image-exfil",
