@@ -131,7 +131,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:${N("पिछले")}|${N("पहले")}|${N("सभी")}|${N("पूर्व")}|${N("ऊपर")})[^.!?।\\n]{0,40}?(?:${N("निर्देश")}|${N("आदेश")}|${N("नियम")})[^.!?।\\n]{0,30}?(?:${N("अनदेखा")}|${N("नज़रअंदाज़")}|${N("नजरअंदाज")}|${N("भूल")}|${N("उपेक्षा")})`,
       ].join("|"),
     ),
-    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ",N("무시"),N("잊어"),"yok say","gormezden","unut","dikkate alma","umursama","bo qua","phot lo","quen","lo di","abaikan","lupakan","acuhkan","hiraukan",N("تجاهل"),N("انس"),N("أهمل"),N("اهمل"),N("अनदेखा"),N("नज़रअंदाज़"),N("नजरअंदाज"),N("भूल"),N("उपेक्षा")]],
+    gate: [["ignor","vergiss","vergessen","missacht","uberspring","oublie","neglige","tiens pas","olvid","descarta","omite","esquec","dimentica","忽略","无视","忽视","忘记","忘掉","不要","跳过","無視","忘れ",N("무시"),N("잊어"),"yok say","gormezden","unut","dikkate alma","umursama","bo qua","phot lo","quen het","quen di","lo di","abaikan","lupakan","acuhkan","hiraukan",N("تجاهل"),N("انس"),N("أهمل"),N("اهمل"),N("अनदेखा"),N("नज़रअंदाज़"),N("नजरअंदाज"),N("भूल"),N("उपेक्षा")]],
     message: "instruction override in German, French, Spanish, Portuguese, Italian, Chinese, Japanese, Korean, Turkish, Vietnamese, Indonesian/Malay, Arabic or Hindi (\"ignoriere alle Anweisungen\", \"ignore les instructions\", \"ignora las instrucciones\", \"忽略之前的指令\", \"abaikan semua instruksi\")",
   },
   // ---- system-prompt extraction -----------------------------------------------------------------
