@@ -30,9 +30,11 @@ const SANDBOX_ESCAPE = /\bconstructor\s*\.\s*constructor\s*\(\s*["'`]\s*return\s
 
 /** Code-level findings for one command with inline code (`c.code`). */
 export function codeRules(c: Cmd, code: string, hit: HitFn): void {
-  if (FETCH.test(code) && EVALUATE.test(code)) hit(RULES.codeFetchEval, c);
-  // A dropper in one line: download, save to a file, run a program (`open(p,'wb').write(urlopen(u).read()); os.system('sh p')`).
-  else if (FETCH.test(code) && SAVE.test(code) && RUN.test(code)) hit(RULES.downloadThenRun, c, "inside interpreter code");
+  if (FETCH.test(code)) {
+    if (EVALUATE.test(code)) hit(RULES.codeFetchEval, c);
+    // A dropper in one line: download, save to a file, run a program (`open(p,'wb').write(urlopen(u).read()); os.system('sh p')`).
+    else if (SAVE.test(code) && RUN.test(code)) hit(RULES.downloadThenRun, c, "inside interpreter code");
+  }
   if (DECODE.test(code) && RUN.test(code)) hit(RULES.decodeExec, c, "decoded inside interpreter code");
   if (DELETE_TREE.test(code) && TREE_ROOT.test(code)) hit(RULES.rmRoot, c, "in interpreter code");
   if (c.name === "node" && SANDBOX_ESCAPE.test(code)) hit(RULES.sandboxEscape, c);

@@ -621,7 +621,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (up !== undefined) {
       const codeUp = c.code !== undefined ? codeUploadsFile(c.code) : undefined;
       // File-transfer clients and inline code name their host bare (`tftp host`, "host" in a string).
-      const bareHost = isNetClient(c) || codeUp !== undefined || /^(?:ftp|tftp|lftp|sftp|smbclient|ncftpput|whois|telnet|finger)$/.test(name) || args.some((a) => FILE_SUBST.test(a));
+      const bareHost = isNetClient(c) || codeUp !== undefined || /^(?:ftp|tftp|lftp|sftp|smbclient|ncftpput|whois|telnet|finger)$/.test(name) || args.some(hasFileSubst);
       const destWords = codeUp !== undefined ? [...words, ...codeDestinations(c.code!)] : words.map((w) => w.replace(/^(?:\\\\|\/\/)([^\\/\s]+)[\\/].*$/, "$1"));
       const dest = destinationOf(destWords, bareHost);
       if (codeUp === "socket" && (dest === "host" || dest === "public-ip")) hit(RULES.fileToSocket, c, "inline code sends a file into a socket");
@@ -1166,7 +1166,7 @@ function uploadOf(c: Cmd): "file" | "data" | undefined {
   if (/^(?:ftp|tftp|lftp|sftp|smbclient|curlftpfs|ncftpput)$/.test(name) && (args.some((a) => /^(?:m?put|-p|-P)$/.test(a) || /\bm?put\s/.test(a)) || name === "ncftpput" || (c.stdinText !== undefined && /\bm?put\s/.test(c.stdinText)))) return "file";
   if (c.code !== undefined && codeUploadsFile(c.code) !== undefined) return "file";
   // whois -h host -p port "$(cat file)": a file's content spliced into the arguments of a command that talks to a host.
-  if (!DOWNLOADERS.has(name) && !PROBES.has(name) && args.some((a) => FILE_SUBST.test(a))) return "file";
+  if (!DOWNLOADERS.has(name) && !PROBES.has(name) && args.some(hasFileSubst)) return "file";
   return undefined;
 }
 
@@ -1203,6 +1203,7 @@ function dumpsEnvironment(c: Cmd): boolean {
   return false;
 }
 
+const hasFileSubst = (a: string): boolean => (a.includes("$(") || a.includes("`")) && FILE_SUBST.test(a);
 /** `$(cat f)`, `$(<f)`, `` `cat f` ``, `$(base64 f)`: a file's content as an argument. */
 const FILE_SUBST = /(?:\$\(\s*<\s*[^\s)]|(?:\$\(|`)\s*(?:cat|base64|xxd|head|tail|tac|od|hexdump|gzip\s+-c|tar\s+c\S*)\s+[^\s)`|;&]*[\w./~-])/;
 

@@ -404,6 +404,9 @@ const PRINTED_NAME = /^(?:\$\(|`)\s*(?:echo(?:\s+-[neE]+)*\s+|printf\s+|cat\s*<<
 
 /** The words a `$(echo …)` / `$(printf …)` / `` `cat<<<…` `` substitution of fixed text prints, split on IFS. */
 export function printedWords(word: string, vars: Vars): string[] | undefined {
+  // Only a substitution can print a name: skip the regexes for plain words (almost every command).
+  const c0 = word.charCodeAt(0);
+  if (c0 !== 36 /* $ */ && c0 !== 96 /* ` */ && c0 !== 34 /* " */) return undefined;
   // `$(which bash)`, `` `command -v sh` ``: the program's own path.
   const w = LOOKED_UP_NAME.exec(word);
   if (w) return [w[1]!];

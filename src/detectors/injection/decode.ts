@@ -256,10 +256,16 @@ export function decodePayloads(original: string, lower: string): Decoded[] {
   if (spaced > 0 && d !== head) push("spacing", d.replace(/ {2,}/g, " "), 0, head.length);
   // ROT13 and reversed text: when the text says so, or when it is full of the common words such
   // text turns into ("gur", "naq"; "eht", "dna"). Both are linear rewrites of the head.
-  if (ROT13_HINT.test(head) || countWords(head, ROT13_WORDS) >= 3) push("rot13", rot13(head), 0, head.length);
-  if (REVERSED_HINT.test(head) || countWords(head, REVERSED_WORDS) >= 3) push("reversed", [...head].reverse().join(""), 0, head.length);
+  // One scan decides whether either can apply (most texts: no).
+  if (ROT_OR_REVERSED_CUE.test(head)) {
+    if (ROT13_HINT.test(head) || countWords(head, ROT13_WORDS) >= 3) push("rot13", rot13(head), 0, head.length);
+    if (REVERSED_HINT.test(head) || countWords(head, REVERSED_WORDS) >= 3) push("reversed", [...head].reverse().join(""), 0, head.length);
+  }
   return out;
 }
+
+/** Cheap necessary condition for the two checks below: a hint word, or the commonest rot13/reversed word. */
+const ROT_OR_REVERSED_CUE = /rot[\s_-]?13|caesar|backward|revers|right to left|ruckwarts|al reves|l'envers|\b(?:gur|naq|lbh|eht|dna|uoy)\b/;
 
 const ROT13_HINT = /\brot[\s_-]?13\b|\bcaesar\b/;
 const REVERSED_HINT = /\b(?:backwards?|reversed?|in reverse|right to left|ruckwarts|al reves|a l'envers)\b/;
