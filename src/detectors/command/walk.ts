@@ -567,6 +567,7 @@ function xargsFed(words: readonly string[], restStart: number, rest: string[], f
   if (k >= 0) {
     const o = opts[k]!;
     const repl = o === "-I" ? opts[k + 1] ?? "{}" : /^-I./.test(o) ? o.slice(2) : /^(?:-i|--replace=)(.+)$/.exec(o)?.[1] ?? "{}";
+    if (repl === "") return;
     const line = fed.split("\n").find((l) => l.trim() !== "") ?? "";
     for (let j = 1; j < rest.length; j++) rest[j] = rest[j]!.split(repl).join(line.trim());
     return;
@@ -598,8 +599,12 @@ function runsDropped(ctx: Ctx, cmd: Cmd, span: readonly [number, number]): void 
   if (shellLike && shellDashC(args) !== undefined) return;
   const file = shellLike ? args.find((a) => !a.startsWith("-")) : cmd.words[cmd.words.length - args.length - 1];
   if (file === undefined) return;
-  const text = ctx.res.dropped?.get(scriptKey(file)) ?? (shellLike ? printedProcSub(file, ctx.res.vars) : undefined);
+  const key = scriptKey(file);
+  const text = ctx.res.dropped?.get(key) ?? (shellLike ? printedProcSub(file, ctx.res.vars) : undefined);
   if (text === undefined) return;
+  // Walked once: running the same script again adds nothing, and re-parsing it per call would let
+  // one written script multiply the parse work.
+  ctx.res.dropped?.delete(key);
   if (INTERPRETERS.has(name) && !SHELLS.has(name)) {
     if (cmd.code !== undefined) return;
     cmd.code = text;
