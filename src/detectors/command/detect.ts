@@ -608,7 +608,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       substSends(c) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
-    if (isNetClient(c) && (c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target)) || c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-") && a !== "-")))) hit(RULES.fileToSocket, c);
+    if (isNetClient(c) && (c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty)/.test(r.target)) || readsFileUpstream(c))) hit(RULES.fileToSocket, c);
     if ((name === "python" && args.some((a) => /^(?:http\.server|SimpleHTTPServer)$/.test(a))) || (name === "php" && args.includes("-S")) || (c.code !== undefined && /SimpleHTTPRequestHandler|http\.server|HTTPServer\(|createServer\(.*\.listen|TCPServer/.test(c.code) && !/socket\.socket/.test(c.code)) || (name === "ruby" && args.some((a) => /^-run$|httpd/.test(a))) || name === "updog" || (name === "busybox" && args[0] === "httpd") || (name === "httpd" && args.includes("-p"))) hit(RULES.httpServe, c);
     if (hasUrl && c.privileged) technique = true;
     const pasteWord = !g.paste ? undefined : words.find((w) => PASTE_HOSTS.test(w)) ?? (c.code !== undefined && PASTE_HOSTS.test(c.code) ? c.code : undefined);
@@ -617,9 +617,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else hit(RULES.pasteHost, c);
     }
 
-    const up = uploadOf(c);
+    const codeUp = c.code !== undefined ? codeUploadsFile(c.code) : undefined;
+    const up = uploadOf(c, codeUp);
     if (up !== undefined) {
-      const codeUp = c.code !== undefined ? codeUploadsFile(c.code) : undefined;
       // File-transfer clients and inline code name their host bare (`tftp host`, "host" in a string).
       const bareHost = isNetClient(c) || codeUp !== undefined || /^(?:ftp|tftp|lftp|sftp|smbclient|ncftpput|whois|telnet|finger)$/.test(name) || args.some(hasFileSubst);
       const destWords = codeUp !== undefined ? [...words, ...codeDestinations(c.code!)] : words.map((w) => w.replace(/^(?:\\\\|\/\/)([^\\/\s]+)[\\/].*$/, "$1"));
@@ -1123,7 +1123,13 @@ function sedExecutes(args: readonly string[]): boolean {
 const FILE_READERS = new Set(["cat", "tar", "zip", "gzip", "bzip2", "xz", "zstd", "base64", "xxd", "dd", "head", "tail", "cpio", "7z", "openssl", "gpg", "pv"]);
 
 /** Whether a command sends something to another host, and whether that is a local file ("file") or inline data ("data"). */
-function uploadOf(c: Cmd): "file" | "data" | undefined {
+/** A file reader with a file argument earlier in the pipe (`cat f | nc …`, `tar c dir | …`). */
+function readsFileUpstream(c: Cmd): boolean {
+  return c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-")));
+}
+
+/** What a command uploads; `codeUp` is codeUploadsFile's answer for its inline code (computed once by the caller). */
+function uploadOf(c: Cmd, codeUp: "http" | "socket" | undefined): "file" | "data" | undefined {
   const { name, args } = c;
   if (DOWNLOADERS.has(name)) {
     let kind: "file" | "data" | undefined;
@@ -1160,11 +1166,11 @@ function uploadOf(c: Cmd): "file" | "data" | undefined {
       if (fileAddr && netAddr) return "file";
     }
     if (c.redirects.some((r) => r.op === "<" && r.target !== "" && !/^\/dev\/(?:null|zero|tty|u?random)/.test(r.target))) return "file";
-    if (c.upstream.length > 0) return c.upstream.some((u) => FILE_READERS.has(u.name) && u.args.some((a) => !a.startsWith("-"))) ? "file" : "data";
+    if (c.upstream.length > 0) return readsFileUpstream(c) ? "file" : "data";
     return undefined;
   }
   if (/^(?:ftp|tftp|lftp|sftp|smbclient|curlftpfs|ncftpput)$/.test(name) && (args.some((a) => /^(?:m?put|-p|-P)$/.test(a) || /\bm?put\s/.test(a)) || name === "ncftpput" || (c.stdinText !== undefined && /\bm?put\s/.test(c.stdinText)))) return "file";
-  if (c.code !== undefined && codeUploadsFile(c.code) !== undefined) return "file";
+  if (codeUp !== undefined) return "file";
   // whois -h host -p port "$(cat file)": a file's content spliced into the arguments of a command that talks to a host.
   if (!DOWNLOADERS.has(name) && !PROBES.has(name) && args.some(hasFileSubst)) return "file";
   return undefined;
