@@ -34,6 +34,12 @@ export interface EvaluateOptions {
   readonly findings?: readonly Finding[];
   readonly tags?: readonly string[];
   readonly signal?: AbortSignal;
+  /**
+   * Called once the decision is made, before its evidence is kept (a block's quarantine record
+   * waits for the disk). The pipeline frees the evaluation's worker slot here, so a slow disk
+   * delays only the blocks' own answers, never other sessions' evaluations.
+   */
+  readonly onDecided?: () => void;
 }
 
 export interface Defender {
@@ -130,6 +136,7 @@ export function createDefender(deps: DefenderDeps): Defender {
       if (attestation !== undefined) decision = { ...decision, attestation };
       telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
       telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
+      opts.onDecided?.();
       decision = await keepEvidence(action, decision);
       for (const s of sinks) {
         try {

@@ -69,6 +69,12 @@ interface Member {
 
 type FailReason = "queue_overflow" | "timeout" | "runtime_error" | "stopped";
 
+/**
+ * Most decided items that may wait for their evidence outside a worker slot. Each holds at most one
+ * open quarantine temp file until its fsync returns; beyond this, items keep their slot while they wait.
+ */
+export const MAX_KEEPING = 256;
+
 export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   const { config, defender } = deps;
   const rt = config.runtime;
@@ -79,9 +85,13 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   const maxQueue = Math.max(1, rt.max_queue);
   const cache = createIdempotencyCache({ ttlMs: rt.idempotency_ttl_secs * 1000, maxEntries: rt.idempotency_max_entries, ...(deps.now ? { now: deps.now } : {}) });
   const sched = createScheduler<Member>({ maxMergeChars: Math.max(1024, Math.floor(config.security.max_scan_bytes / 2)) });
+  /** Every started item until its decision is delivered (evaluating, or keeping its evidence). */
   const runningSet = new Set<Promise<void>>();
   const idleWaiters: (() => void)[] = [];
+  /** Items holding a worker slot. */
   let running = 0;
+  /** Items past their decision, waiting for their evidence, that gave their slot back. */
+  let keeping = 0;
   let stopped = false;
   // Cached decisions belong to the engine (policy) that made them: a hot-reloaded engine
   // (Defender.replaceEngine, signed policy) empties the cache.
@@ -111,6 +121,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   const report = (): void => {
     telemetry.gauge("queue_depth", sched.pending);
     telemetry.gauge("evaluations_inflight", running);
+    telemetry.gauge("evidence_inflight", keeping);
   };
 
   /** Evidence (decision log, quarantine for a block) through the defender, then the pipeline's sinks. */
@@ -200,7 +211,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     (worse ? logger.warn : logger.info).call(logger, { actionId: m.action.id, late: d.action, answered: answered.action, riskScore: d.riskScore, tags: d.tags }, msg);
   }
 
-  async function run(item: SchedItem<Member>): Promise<void> {
+  async function run(item: SchedItem<Member>, onDecided: () => void): Promise<void> {
     const tags = [...item.tags];
     if (item.members.length > 1) tags.push("collected");
     const carrier = item.members[item.members.length - 1]!;
@@ -208,7 +219,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     let failed = false;
     try {
       // Evaluated even when every member already timed out: the evidence (quarantine, log) must exist.
-      decision = await defender.evaluate(item.action, tags.length > 0 ? { tags } : {});
+      decision = await defender.evaluate(item.action, tags.length > 0 ? { tags, onDecided } : { onDecided });
     } catch (e) {
       failed = true;
       telemetry.count("evaluation_error");
@@ -226,19 +237,40 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     }
   }
 
+  /**
+   * Starts queued items while worker slots are free. A slot covers the evaluation (lookups and
+   * engine); it is freed when the decision is made, while the evidence is still being kept (a
+   * block's quarantine record waits for its fsync), unless MAX_KEEPING items are already waiting
+   * for evidence (a stalled disk then slows intake instead of piling up open files). The session's
+   * lane stays busy until the evidence is kept and the decision delivered, so a session's actions
+   * are still decided and answered in order, each after its predecessor's sinks ran.
+   */
   function pump(): void {
     while (running < concurrency) {
       const item = sched.next();
       if (!item) break;
       running++;
-      const p: Promise<void> = run(item)
+      let slotHeld = true;
+      const freeSlot = (): void => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        running--;
+      };
+      const onDecided = (): void => {
+        if (keeping >= MAX_KEEPING) return;
+        keeping++;
+        freeSlot();
+        queueMicrotask(pump);
+      };
+      const p: Promise<void> = run(item, onDecided)
         .catch((e: unknown) => logger.error({ err: e }, "pipeline worker failed"))
         .finally(() => {
-          running--;
+          if (slotHeld) freeSlot();
+          else keeping--;
           runningSet.delete(p);
           sched.done(item);
           pump();
-          if (running === 0 && sched.pending === 0) for (const w of idleWaiters.splice(0)) w();
+          if (runningSet.size === 0 && sched.pending === 0) for (const w of idleWaiters.splice(0)) w();
         });
       runningSet.add(p);
     }
@@ -310,7 +342,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     },
     async stop() {
       stopped = true;
-      if (running > 0 || sched.pending > 0) {
+      if (runningSet.size > 0 || sched.pending > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           new Promise<void>((r) => idleWaiters.push(r)),
