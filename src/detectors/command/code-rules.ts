@@ -11,7 +11,7 @@ import type { Cmd } from "./walk.ts";
 export type HitFn = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number) => void;
 
 /** An HTTP/FTP client call or a download API. */
-const FETCH = /urlopen|urllib\.request|urlretrieve|requests\.(?:get|post|request)|httpx\.|http\.client|\bfetch\s*\(|\bhttps?\.(?:get|request)\s*\(|require\(\s*["']https?["']\s*\)|\baxios\b|LWP::|\bget\s*\(\s*["'](?:https?|ftp):|HTTP::Tiny|open-uri|URI\.open|Net::HTTP|file_get_contents\s*\(\s*["'](?:https?|ftp):|curl_exec|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|\birm\b|DownloadString|DownloadData|WebClient|wget\.download/i;
+const FETCH = /urlopen|urllib\.request|urlretrieve|requests\.(?:get|post|request)|httpx\.|http\.client|\bfetch\s*\(|\bhttps?\.(?:get|request)\s*\(|require\(\s*["']https?["']\s*\)|\baxios\b|LWP::|\bget\s*\(\s*["'](?:https?|ftp):|HTTP::Tiny|open-uri|URI\.open|Net::HTTP|file_get_contents\s*\(\s*["'](?:https?|ftp):|curl_exec|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|\birm\b|DownloadString|DownloadData|WebClient|wget\.download|(?:data|string)WithContentsOfURL|NSURLSession/i;
 /** Evaluating a string as code. */
 const EVALUATE = /\b(?:exec|eval)\b|new\s+Function\b|runIn(?:This|New)Context|\bvm\.run|instance_eval|module_eval|class_eval|Invoke-Expression|\biex\b|pickle\.loads?\b|marshal\.loads\b/i;
 /** Decoding base64/hex/compressed/reversed text. */
@@ -38,4 +38,16 @@ export function codeRules(c: Cmd, code: string, hit: HitFn): void {
   if (DECODE.test(code) && RUN.test(code)) hit(RULES.decodeExec, c, "decoded inside interpreter code");
   if (DELETE_TREE.test(code) && TREE_ROOT.test(code)) hit(RULES.rmRoot, c, "in interpreter code");
   if (c.name === "node" && SANDBOX_ESCAPE.test(code)) hit(RULES.sandboxEscape, c);
+  if (c.name === "osascript") appleScriptRules(c, code, hit);
+}
+
+/** A fake password dialog: a text field whose answer is hidden (AppleScript, or JXA's hiddenAnswer). */
+const PASSWORD_DIALOG = /\bdisplay\s+dialog\b[^\n]{0,400}?\bhidden\s+answer\b|\bdisplayDialog\s*\([^\n]{0,400}?\bhiddenAnswer\s*:\s*true/i;
+/** A login item added through System Events: it starts at every login. */
+const LOGIN_ITEM = /\bmake\s+(?:new\s+)?login\s+item\b|\bloginItems\.push\b/i;
+
+/** osascript's own behaviours (the shell strings it runs are walked as commands, walk.ts). */
+function appleScriptRules(c: Cmd, code: string, hit: HitFn): void {
+  if (PASSWORD_DIALOG.test(code)) hit(RULES.passwordPrompt, c);
+  if (LOGIN_ITEM.test(code)) hit(RULES.persistWrite, c, "adds a login item (runs at every login)");
 }

@@ -34,7 +34,7 @@ const SSH_TOOLS = new Set(["ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "sshfs
 const EDITORS = new Set(["vi", "vim", "nvim", "nano", "emacs", "ed", "pico", "joe", "mcedit", "code", "subl", "gedit", "kate", "micro", "helix", "hx", "vipw", "visudo", "sudoedit"]);
 
 const SHELL_WORD = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc|fi|y|r?ba)?sh$/;
-const CRITICAL_PATH = /^(?:\/+\**|~\/*\**|\$\{?HOME\}?\/*\**|\/+(?:home|root|etc|usr|var|bin|sbin|boot|lib|lib32|lib64|libx32|opt|sys|proc|dev|srv|mnt|media|System|Library|Applications|Users|private)\/*\**|\/+usr\/+(?:bin|lib|local|sbin|share)\/*\**|\/+var\/+(?:lib|log)\/*\**|\.{1,2}\/*|\*|\.\/\*)$/;
+const CRITICAL_PATH = /^(?:\/+\**|~\/*\**|\$\{?HOME\}?\/*\**|\/+(?:home|root|etc|usr|var|bin|sbin|boot|lib|lib32|lib64|libx32|opt|sys|proc|dev|srv|mnt|media|System|Library|Applications|Users|private)\/*\**|(?:~|\$\{?HOME\}?)\/+(?:Library|Documents|Desktop|Pictures|Movies|Music)\/*\**|\/+usr\/+(?:bin|lib|local|sbin|share)\/*\**|\/+var\/+(?:lib|log)\/*\**|\.{1,2}\/*|\*|\.\/\*)$/;
 const DISK_DEVICE = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d|nbd\d)/;
 
 
@@ -412,6 +412,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   let technique = false;
   /** Basenames of files a downloader wrote earlier in the line. */
   const downloaded = new Set<string>();
+  /** A downloader ran earlier in the line (whatever it wrote). */
+  let sawDownload = false;
   /** Basenames of files a decoder (base64 -d, xxd -r …) wrote earlier in the line. */
   const decoded = new Set<string>();
 
@@ -457,7 +459,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
 
     // curl -o x URL && sh x; wget URL/x.sh; chmod +x x.sh; ./x.sh
     if (downloaded.size > 0 || decoded.size > 0) {
-      const runs = (SHELLS.has(name) || INTERPRETERS.has(name) || name === "source" || name === ".") ? args.find((a) => !a.startsWith("-")) : c.words[c.words.length - c.args.length - 1];
+      const runs = (SHELLS.has(name) || INTERPRETERS.has(name) || name === "source" || name === ".") ? args.find((a) => !a.startsWith("-")) : name === "open" ? openedPath(args) : c.words[c.words.length - c.args.length - 1];
       if (runs !== undefined && name !== "chmod") {
         if (downloaded.has(baseOf(runs))) hit(RULES.downloadThenRun, c);
         // echo <base64> | base64 -d > /tmp/x; chmod +x /tmp/x; /tmp/x: a dropper.
@@ -470,6 +472,13 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if ((isDecoder(c) || c.upstream.some(isDecoder)) && decoded.size < 32) for (const t of wt) if (!DEVICE_PATH.test(t)) decoded.add(baseOf(t));
     // certutil -urlcache -f URL out.exe; bitsadmin /transfer job URL out.exe: Windows downloaders.
     if (((name === "certutil" && args.some((a) => /^[-/]urlcache$/i.test(a))) || (name === "bitsadmin" && args.some((a) => /^\/transfer$/i.test(a)))) && args.length > 0 && downloaded.size < 32) downloaded.add(baseOf(args[args.length - 1]!));
+    // xattr -d com.apple.quarantine x / xattr -c x after a download in the same line: Gatekeeper skipped.
+    if (name === "xattr" && (downloaded.size > 0 || sawDownload) && (args.includes("com.apple.quarantine") || args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)))) {
+      hit(RULES.gatekeeperBypass, c);
+      // What it was removed from counts as downloaded: opening or running it next is download-then-run.
+      for (const a of args) if (!a.startsWith("-") && a !== "com.apple.quarantine" && downloaded.size < 32) downloaded.add(baseOf(a));
+    }
+    if (DOWNLOADERS.has(name)) sawDownload = true;
     if (DOWNLOADERS.has(name) && downloaded.size < 32) {
       for (const t of writeTargets(c)) if (t !== "-" && !DEVICE_PATH.test(t)) downloaded.add(baseOf(t));
       if (name === "wget" && !args.some((a) => /^-[a-zA-Z]*O/.test(a) || a.startsWith("--output-document"))) for (const a of args) if (/^(?:https?|ftp):\/\/\S+\/[^/?#\s]+$/.test(a)) downloaded.add(baseOf(a));
@@ -581,8 +590,11 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       hit(RULES.secretRead, c, "dumps a process's memory");
       secretCmd ??= c;
     }
-    if (name === "security" && args.some((a) => /^(?:find-(?:generic|internet)-password|dump-keychain|export)$/.test(a))) hit(RULES.keychain, c);
-    if (name === "secret-tool" && args[0] === "lookup") hit(RULES.keychain, c);
+    // Passwords out of the keychain are secrets like a key file: sent on, they are secret-upload.
+    if ((name === "security" && args.some((a) => /^(?:find-(?:generic|internet)-password|dump-keychain|export)$/.test(a))) || (name === "secret-tool" && args[0] === "lookup")) {
+      hit(RULES.keychain, c);
+      secretCmd ??= c;
+    }
     if ((name === "cmdkey" && args.some((a) => /\/list/i.test(a))) || name === "mimikatz" || name === "lazagne") hit(RULES.keychain, c);
 
     // --- searching for secrets; dumping the environment ---
@@ -657,7 +669,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       const appendOnly = (name === "sed" || name === "perl" || name === "tee" && args.some((a) => /^-[a-zA-Z]*a|^--append$/.test(a))) || c.redirects.some((r) => r.op === ">>" && RC_FILE.test(r.target));
       hit(RULES.rcWrite, c, undefined, appendOnly ? undefined : 50);
       technique = true;
-    } else if (!READERS.has(name) && !/^(?:crontab|sudo|rm|ssh|ssh-keygen|openclaw|dpkg|dpkg-query|rpm|pacman|apt-file|git)$/.test(name)) {
+    } else if (!READERS.has(name) && !/^(?:crontab|sudo|rm|ssh|ssh-keygen|openclaw|dpkg|dpkg-query|rpm|pacman|apt-file|git|open|mdls|qlmanage|codesign|otool)$/.test(name) && !(name === "plutil" && args.some((a) => a === "-p" || a === "-lint"))) {
       const mention = words.find((w) => anyRe(PERSIST_RES, w) && !/^\/etc\/+(?:passwd|group)$/.test(w)) ?? (c.code !== undefined && anyRe(PERSIST_RES, c.code) ? c.code : undefined);
       if (mention !== undefined) {
         // A program that is neither a reader nor an editor given a persistence path: most likely an output option.
@@ -1196,6 +1208,26 @@ function secretSearchOf(c: Cmd): "keys" | "words" | undefined {
     const pats = args.filter((a) => !a.startsWith("-"));
     if (pats.some((p) => KEY_TEXT.test(p))) return "keys";
     if (pats.slice(0, 1).some((p) => SECRET_WORD.test(p))) return "words";
+  }
+  return undefined;
+}
+
+/**
+ * What `open` (macOS) starts as a program: its first operand when that is an app, installer, disk
+ * image, script or extension-less binary. Documents and URLs open in a viewer and are not counted.
+ */
+function openedPath(args: readonly string[]): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (/^-(?:a|b|u|-env|-stdin|-stdout|-stderr)$/.test(a)) {
+      k++;
+      continue;
+    }
+    if (a === "--args") return undefined;
+    if (a.startsWith("-")) continue;
+    if (/^[a-z][\w+.-]*:/i.test(a)) return undefined;
+    const base = a.replace(/\/+$/, "").replace(/^.*\//, "");
+    return /\.(?:app|pkg|mpkg|dmg|command|tool|scpt|workflow|jar)$/i.test(base) || !base.includes(".") ? a : undefined;
   }
   return undefined;
 }

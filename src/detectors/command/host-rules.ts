@@ -128,10 +128,42 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
     if (k >= 0 && value !== undefined && (!/^alias\./i.test(args[k]!) || value.startsWith("!")) && !/^(?:false|true)$/i.test(value)) hit(RULES.gitExec, c);
   }
 
+  macOsHostRules(c, positional, hit);
+  // zenity/kdialog password boxes: the Linux desktop's way to phish the login password.
+  if ((name === "zenity" || name === "kdialog") && args.some((a) => a === "--password")) hit(RULES.passwordPrompt, c);
+
   // --- destroying the whole home/root by moving it, or credentials by shredding ---
   if (name === "mv" && positional.length >= 2 && positional.slice(0, -1).some((p) => v.isCritical(p.replace(/\/+$/, "/")) || ACCOUNT_FILE.test(p))) hit(RULES.clobber, c);
   if (/^(?:shred|wipe|srm)$/.test(name) && positional.some((t) => SECRET_DIR.test(t) || v.isSecret(t))) hit(RULES.secretDestroy, c);
   if (name === "rm" && positional.some((t) => v.isSecret(t) || (args.some((a) => /^-[a-zA-Z]*[rR]/.test(a)) && /(?:^|\/)\.(?:ssh|gnupg|aws|password-store)\/*$/.test(t)))) hit(RULES.secretDestroy, c);
+}
+
+/** A proxy host that is not this machine (local debugging proxies such as mitmproxy on 127.0.0.1 are routine). */
+const LOCAL_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0)(?::\d+)?$/i;
+
+/** macOS's own controls, changed from the shell: accounts (dscl), login hooks, the firewall, the system proxy. */
+function macOsHostRules(c: Cmd, positional: readonly string[], hit: HitFn): void {
+  const { name, args } = c;
+  if (name === "dscl") {
+    // dscl . -create /Users/x UniqueID 0: a second root; dscl . -append /Groups/admin GroupMembership x: an admin.
+    const k = args.findIndex((a) => /^-(?:create|append|merge)$/.test(a));
+    const rec = k >= 0 ? args[k + 1] ?? "" : "";
+    const key = k >= 0 ? args[k + 2] ?? "" : "";
+    if (/^\/Users\//.test(rec) && /^(?:UniqueID|PrimaryGroupID)$/.test(key) && /^0+$/.test(args[k + 3] ?? "")) hit(RULES.uid0, c);
+    if (/^\/Groups\/(?:admin|wheel)$/.test(rec) && /^(?:GroupMembership|GroupMembers)$/.test(key)) hit(RULES.sudoersGrant, c, "adds a user to the admin group", 40);
+  }
+  if (name === "dseditgroup" && args.some((a, k) => a === "-a" && args[k + 1] !== undefined) && /^(?:admin|wheel)$/.test(positional[positional.length - 1] ?? "") && args.some((a, k) => a === "-o" && args[k + 1] === "edit")) hit(RULES.sudoersGrant, c, "adds a user to the admin group", 40);
+  // defaults write com.apple.loginwindow LoginHook /path: a script run as root at every login.
+  if (name === "defaults" && positional[0] === "write" && positional.some((a) => /^(?:LoginHook|LogoutHook)$/.test(a))) hit(RULES.persistWrite, c, "a login or logout hook");
+  // The application firewall off: socketfilterfw --setglobalstate off, defaults write …com.apple.alf globalstate 0.
+  if ((name === "socketfilterfw" && args.some((a, k) => a === "--setglobalstate" && args[k + 1] === "off")) || (name === "defaults" && positional[0] === "write" && /com\.apple\.alf$/.test(positional[1] ?? "") && positional[2] === "globalstate" && args[args.length - 1] === "0")) hit(RULES.securityOff, c, "the macOS application firewall");
+  if (name === "spctl" && args.some((a) => a === "--global-disable" || a === "--disable" && args.length === 1)) hit(RULES.securityOff, c, "Gatekeeper");
+  // networksetup -setwebproxy Wi-Fi host port (also https, SOCKS, a PAC URL).
+  if (name === "networksetup") {
+    const k = args.findIndex((a) => /^-(?:setwebproxy|setsecurewebproxy|setsocksfirewallproxy|setftpproxy|setstreamingproxy|setgopherproxy|setautoproxyurl)$/i.test(a));
+    const target = k >= 0 ? args[k + 2] : undefined;
+    if (target !== undefined && !LOCAL_HOST.test(target.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, ""))) hit(RULES.proxyRedirect, c);
+  }
 }
 
 /** A per-user PATH folder (~/.local/bin, ~/bin) plus the name of a command people and agents type. */

@@ -34,10 +34,11 @@ export const RULES = {
   listener: R("cmd.reverse-shell.listener", "reverse-shell", 20, "network_listener", "starts a raw network listener (netcat/socat/openssl server), often the other end of a reverse shell"),
   msfvenom: R("cmd.reverse-shell.payload-generator", "reverse-shell", 80, "reverse_shell", "generates an exploit/reverse-shell payload (msfvenom)"),
   // credential access
-  secretRead: R("cmd.credential.secret-file", "credential-access", 25, "credential_access", "touches a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets)"),
+  secretRead: R("cmd.credential.secret-file", "credential-access", 25, "credential_access", "touches a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets, macOS Messages/Mail/Safari history/contacts/notes)"),
   accountDb: R("cmd.credential.account-db", "credential-access", 5, "credential_access", "reads the local account database (/etc/passwd, /etc/group)"),
   secretSearch: R("cmd.credential.secret-search", "credential-access", 25, "credential_access", "searches the file system for private keys or credential files (find -name '*.pem', grep -r 'PRIVATE KEY'); sending what it finds out is cmd.exfil.secret-upload"),
   keychain: R("cmd.credential.keychain", "credential-access", 40, "credential_access", "reads passwords from the OS keychain/secret store"),
+  passwordPrompt: R("cmd.credential.password-prompt", "credential-access", 50, "credential_access", "shows the user a password dialog (osascript `display dialog … with hidden answer`, zenity/kdialog --password): an agent has no reason to ask for the login password, and macOS stealers phish it exactly this way"),
   // exfiltration
   pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),
   pasteUpload: R("cmd.exfil.paste-upload", "exfiltration", 80, "exfiltration", "uploads data to a paste/webhook/tunnel host"),
@@ -98,6 +99,8 @@ export const RULES = {
   history: R("cmd.evasion.history-wipe", "defense-evasion", 40, "defense_evasion", "wipes or disables shell history, hiding what was run"),
   logWipe: R("cmd.evasion.log-wipe", "defense-evasion", 30, "defense_evasion", "deletes or truncates system logs"),
   approvals: R("cmd.evasion.openclaw-approvals", "defense-evasion", 85, "approval_bypass", "changes OpenClaw's exec approvals or config (tools.exec security/ask/mode), disabling the guard that reviews commands"),
+  gatekeeperBypass: R("cmd.evasion.gatekeeper-bypass", "defense-evasion", 40, "defense_evasion", "removes macOS's download quarantine attribute (xattr -d com.apple.quarantine, xattr -c) in a command line that also downloads, so Gatekeeper never checks what was fetched"),
+  proxyRedirect: R("cmd.evasion.proxy-redirect", "defense-evasion", 40, "defense_evasion", "points the system's web proxy at another host (networksetup -setwebproxy/-setsecurewebproxy/-setautoproxyurl/-setsocksfirewallproxy): every browser request then passes through that host"),
   securityOff: R("cmd.evasion.security-disable", "defense-evasion", 25, "defense_evasion", "disables a firewall, SELinux/AppArmor, auditing or another security control"),
   sandboxEscape: R("cmd.evasion.sandbox-escape", "defense-evasion", 50, "defense_evasion", "JavaScript that climbs out of its sandbox to the host process (constructor.constructor('return process'), process.binding, process.mainModule): in OpenClaw Code Mode's Node executor that is the whole machine"),
   openclawExposure: R("cmd.exposure.openclaw-open-access", "exposure", 50, "approval_bypass", "opens the OpenClaw Gateway or a channel to anyone (gateway auth off, a non-loopback bind, dmPolicy open, allowFrom \"*\"), so strangers can drive the agent"),

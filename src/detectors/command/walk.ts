@@ -839,10 +839,11 @@ export function inlineCode(name: string, args: readonly string[]): string | unde
 // os.system('…'), exec "…", popen, spawn/execl first argument, subprocess.* (string or list),
 // backticks (perl/ruby), run(`…`) (julia), OpenClaw Code Mode's exec({command: "…"}). Bounded: at
 // most 8 per code string.
-const SHELL_CALL_RE = /\b(?:system|popen|exec[a-z]*|spawn[a-z]*|call|check_output|check_call|run|Popen|passthru|shell_exec|proc_open|pcntl_exec|getoutput|getstatusoutput|execSync|spawnSync|execFileSync|open)\s*\(?\s*(?:\[|\{\s*["']?command["']?\s*:)?\s*(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'|`([^`\n]{1,2000})`)|`([^`\n]{2,2000})`/g;
+const SHELL_CALL_RE = /\b(?:system|doShellScript|popen|exec[a-z]*|spawn[a-z]*|call|check_output|check_call|run|Popen|passthru|shell_exec|proc_open|pcntl_exec|getoutput|getstatusoutput|execSync|spawnSync|execFileSync|open)\s*\(?\s*(?:\[|\{\s*["']?command["']?\s*:)?\s*(?:"([^"\n]{1,2000})"|'([^'\n]{1,2000})'|`([^`\n]{1,2000})`)|`([^`\n]{2,2000})`/g;
 
 export function shellStringsInCode(code: string): string[] {
   const out: string[] = [];
+  if (/shell\s+script/i.test(code)) appleScriptShells(code, out);
   SHELL_CALL_RE.lastIndex = 0;
   for (let m = SHELL_CALL_RE.exec(code); m !== null && out.length < 8; m = SHELL_CALL_RE.exec(code)) {
     const s = m[1] ?? m[2] ?? m[3] ?? m[4];
@@ -857,6 +858,20 @@ export function shellStringsInCode(code: string): string[] {
     if (argv.length >= 2) out.push(argv.map(shellWord).join(" "));
   }
   return out;
+}
+
+// AppleScript's `do shell script "…"` (osascript -e, or a script fed on stdin): the string runs in
+// sh -c; `with administrator privileges` runs it as root (macOS asks for the password), so it is
+// walked as `sudo sh -c '…'`. AppleScript escapes `"` and `\` with a backslash.
+const APPLESCRIPT_SHELL_RE = /\bdo\s+shell\s+script\s+"((?:[^"\\\n]|\\.){1,2000})"([^\n]{0,120})/gi;
+
+function appleScriptShells(code: string, out: string[]): void {
+  APPLESCRIPT_SHELL_RE.lastIndex = 0;
+  for (let m = APPLESCRIPT_SHELL_RE.exec(code); m !== null && out.length < 8; m = APPLESCRIPT_SHELL_RE.exec(code)) {
+    const script = m[1]!.replace(/\\(.)/g, (_, ch: string) => (ch === "n" ? "\n" : ch === "t" ? "\t" : ch));
+    if (script.trim() === "") continue;
+    out.push(/\bwith\s+administrator\s+privileges\b/i.test(m[2]!) ? `sudo sh -c ${shellWord(script)}` : script);
+  }
 }
 
 const ARGV_CALL_RE = /\b(?:call|run|Popen|check_output|check_call|spawn|spawnSync|execFile|execFileSync|exec[lv]p?e?|Command)\s*\(\s*(?:["']([^"'\n]{1,200})["']\s*,\s*)?\[([^\]\n]{1,2000})\]/g;

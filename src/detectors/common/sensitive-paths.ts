@@ -20,6 +20,9 @@ export const SECRET_RES: readonly RegExp[] = [
   /\.password-store\//,
   /Login Data|Web Data|\blogins\.json\b|\bkey[34]\.db\b|\bcookies\.sqlite\b|\/Cookies\b|Local State\b/,
   /Library\/+Keychains\/|\.keychain(?:-db)?\b/,
+  // macOS stores of private data that the OS itself guards with privacy permissions (TCC): messages,
+  // mail, Safari history, contacts, notes, and the permission database itself.
+  /Library\/+(?:Messages\b|Mail\b|Safari\/+History\.db|Application Support\/+(?:AddressBook|com\.apple\.TCC)\b|Group Containers\/+group\.com\.apple\.notes\b)/,
   /\.openclaw\/+(?:credentials|secrets|auth[\w-]*|\.env|identity|devices|agents\/+[^/\s]+\/+agent\/+auth)/,
   /\.openclaw\/+openclaw\.json\b/,
   /\/proc\/+[^/]{1,40}\/+mem\b|(?:^|[\s=])\/dev\/+k?mem\b/,

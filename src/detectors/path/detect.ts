@@ -23,7 +23,7 @@ export const PATH_RULES = {
   rcWrite: { id: "file.persistence.shell-rc-write", family: "persistence", score: 35, tag: "persistence", message: `a file tool changes a shell start-up file (.bashrc, .profile, .zshrc …), which runs on every new shell. ${FIX_REVIEW}` },
   systemWrite: { id: "file.persistence.system-file-write", family: "persistence", score: 35, tag: "persistence", message: `a file tool writes a system file (/etc, /usr, /bin, /boot, /proc/sys …). ${FIX_REVIEW}` },
   secretSend: { id: "file.exfil.secret-send", family: "exfiltration", score: 80, tag: "exfiltration", message: `a sending tool (a chat message's attachment, an upload, mail) would send a credential or private-key file, or the Gateway's config with its tokens, off the host. Do not send it; if it is really intended, send it by hand.` },
-  secret: { id: "file.credential.secret-access", family: "credential-access", score: 35, tag: "credential_access", message: `a file tool opens a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets). ${FIX_REVIEW}` },
+  secret: { id: "file.credential.secret-access", family: "credential-access", score: 35, tag: "credential_access", message: `a file tool opens a credential or private-key file (SSH keys, cloud credentials, .env, shadow, browser stores, OpenClaw secrets, macOS Messages/Mail/Safari history/contacts/notes). ${FIX_REVIEW}` },
   unknownSensitive: { id: "file.persistence.sensitive-path", family: "persistence", score: 35, tag: "persistence", message: `a tool of unknown effect is given a persistence, system-auth or guard location. ${FIX_REVIEW}` },
 } as const satisfies Record<string, PathRule>;
 
