@@ -47,6 +47,11 @@ export interface Defender {
   /** The engine in use; replaced atomically by `replaceEngine` (signed policy hot reload). */
   readonly engine: Engine;
   evaluate(action: Action, opts?: EvaluateOptions): Promise<Decision>;
+  /**
+   * Whether evaluations run I/O lookups (fact providers such as VirusTotal). Without them a full
+   * evaluation finds exactly what the pure engine finds, which the pipeline uses to skip redundant work.
+   */
+  readonly hasLookups: boolean;
   /** Swaps the engine in one step: evaluations already running finish on the old one. */
   replaceEngine(engine: Engine): void;
   /**
@@ -123,6 +128,7 @@ export function createDefender(deps: DefenderDeps): Defender {
   let engine = deps.engine;
   return {
     config: deps.config,
+    hasLookups: providers.length > 0,
     get engine() {
       return engine;
     },

@@ -72,6 +72,7 @@ export function attachPolicy(inner: Defender, config: ResolvedConfig, deps: Atta
     get engine() {
       return inner.engine;
     },
+    hasLookups: inner.hasLookups,
     evaluate: (action, opts) => inner.evaluate(action, opts),
     record: (action, decision) => inner.record(action, decision),
     replaceEngine: (engine) => inner.replaceEngine(engine),

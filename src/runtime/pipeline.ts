@@ -92,6 +92,8 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   let running = 0;
   /** Items past their decision, waiting for their evidence, that gave their slot back. */
   let keeping = 0;
+  /** Fail-mode decisions that include the engine's own answer on the action: the engine that gave it. */
+  const engineOf = new WeakMap<Decision, Defender["engine"]>();
   let stopped = false;
   // Cached decisions belong to the engine (policy) that made them: a hot-reloaded engine
   // (Defender.replaceEngine, signed policy) empties the cache.
@@ -155,8 +157,9 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     const started = Date.now();
     const mode: DecisionAction = reason === "timeout" ? rt.timeout_fail_mode : reason === "runtime_error" ? "review" : rt.overflow_fail_mode;
     let known: Decision | undefined;
+    const engine = defender.engine;
     try {
-      known = defender.engine.evaluate(action, { tags: [reason] });
+      known = engine.evaluate(action, { tags: [reason] });
     } catch (e) {
       logger.error({ err: e, actionId: action.id }, "engine failed while deciding a fail-mode action");
     }
@@ -186,7 +189,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
       { actionId: action.id, session: action.context.sessionKey, channel: action.context.channel, reason, decision: outcome, knownAction: known?.action },
       `fail mode: ${why}; decided ${outcome}`,
     );
-    return {
+    const d: Decision = {
       id: action.id,
       action: outcome,
       riskScore: Math.min(100, Math.max(known?.riskScore ?? 0, threshold)),
@@ -199,6 +202,8 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
       ...(known?.policyVersion === undefined ? {} : { policyVersion: known.policyVersion }),
       timing: { startedAtMs: started, durationMs: Date.now() - started },
     };
+    if (known !== undefined) engineOf.set(d, engine);
+    return d;
   }
 
   function onLate(m: Member, d: Decision): void {
@@ -212,6 +217,14 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
   }
 
   async function run(item: SchedItem<Member>, onDecided: () => void): Promise<void> {
+    // Answered already by a fail mode that ran the engine on this very action, with no lookups
+    // configured: a full evaluation would find the same and keep the same evidence a second time.
+    // Skipping it keeps an overloaded sidecar from evaluating every late action twice.
+    const only = item.members.length === 1 ? item.members[0]! : undefined;
+    if (only?.settled !== undefined && !defender.hasLookups && engineOf.get(only.settled) === defender.engine) {
+      telemetry.count("late_evaluations_skipped");
+      return;
+    }
     const tags = [...item.tags];
     if (item.members.length > 1) tags.push("collected");
     const carrier = item.members[item.members.length - 1]!;

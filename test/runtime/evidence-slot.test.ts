@@ -99,3 +99,45 @@ describe("evidence waits outside the worker slot", () => {
     await p.stop();
   });
 });
+
+describe("late evaluations after a fail mode", () => {
+  /** A real defender without lookups whose evaluations of "busy" take 300 ms (a slow worker). */
+  async function slowDefender(cfg: ReturnType<typeof config>) {
+    const inner = createDefender({ config: cfg, engine: await sharedEngine() });
+    const evaluated: string[] = [];
+    const recorded: string[] = [];
+    const d = {
+      ...inner,
+      config: inner.config,
+      engine: inner.engine,
+      hasLookups: false,
+      async evaluate(action: Action, opts?: Parameters<typeof inner.evaluate>[1]) {
+        evaluated.push(action.id);
+        if (action.id === "busy") await sleep(300);
+        return inner.evaluate(action, opts);
+      },
+      async record(action: Action, decision: Decision) {
+        recorded.push(`${action.id}:${decision.action}`);
+        return inner.record(action, decision);
+      },
+    };
+    return { d, evaluated, recorded };
+  }
+
+  it("without lookups, an action already answered by the engine-backed fail mode is not evaluated again", async () => {
+    const cfg = config({ "runtime.eval_timeout_ms": 100, "runtime.worker_concurrency": 1 });
+    const { d, evaluated, recorded } = await slowDefender(cfg);
+    const tel = recordingTelemetry();
+    const p = createPipeline({ config: cfg, defender: d, telemetry: tel });
+    const busy = p.submit(parseAction({ id: "busy", text: "hello", sessionKey: "agent:main:a" }));
+    await sleep(5);
+    const late = await p.submit(parseAction({ id: "late", command: "rm -rf /", tool: "exec", sessionKey: "agent:main:b" }));
+    assert.ok(late.tags.includes("timeout"));
+    assert.equal(late.action, "block", "the fail mode ran the engine: the known block stands");
+    await busy;
+    await p.stop();
+    assert.deepEqual(evaluated, ["busy"], "the timed-out action is not evaluated a second time");
+    assert.deepEqual(recorded.filter((r) => r.startsWith("late:")), ["late:block"], "its evidence was kept once, with the fail-mode answer");
+    assert.equal(tel.total("late_evaluations_skipped"), 1);
+  });
+});

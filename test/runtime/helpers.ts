@@ -44,6 +44,8 @@ export async function fakeDefender(cfg: ResolvedConfig, opts: { delayMs?: (a: Ac
   const sinks: DecisionSink[] = [];
   const d: FakeDefender = {
     config: cfg,
+    // Its delays stand for lookups: a late evaluation can learn something the fail-mode answer did not.
+    hasLookups: true,
     engine,
     evaluated,
     recorded,
