@@ -5,7 +5,8 @@
 // - idempotency hit      → the cached decision, tagged `idempotency_hit`;
 // - queue full           → runtime.overflow_fail_mode (review|block), tagged `queue_overflow`;
 // - deadline missed      → runtime.timeout_fail_mode, tagged `timeout`; the evaluation still runs to
-//                          the end (a late block is logged and quarantined by the defender);
+//                          the end when lookups could add to it (a late block is logged and
+//                          quarantined by the defender);
 // - collect merge        → the merged decision, tagged `merged_into:<id>`;
 // - steer / interrupt    → the replaced action is still evaluated, tagged `superseded_by:<id>`;
 // - un-mentioned group   → still evaluated, tagged `ignored_activation`.
