@@ -473,7 +473,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // certutil -urlcache -f URL out.exe; bitsadmin /transfer job URL out.exe: Windows downloaders.
     if (((name === "certutil" && args.some((a) => /^[-/]urlcache$/i.test(a))) || (name === "bitsadmin" && args.some((a) => /^\/transfer$/i.test(a)))) && args.length > 0 && downloaded.size < 32) downloaded.add(baseOf(args[args.length - 1]!));
     // xattr -d com.apple.quarantine x / xattr -c x after a download in the same line: Gatekeeper skipped.
-    if (name === "xattr" && (downloaded.size > 0 || sawDownload) && (args.includes("com.apple.quarantine") || args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)))) {
+    if (name === "xattr" && (downloaded.size > 0 || sawDownload) && ((args.includes("com.apple.quarantine") && args.some((a) => /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a))) || args.some((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)))) {
       hit(RULES.gatekeeperBypass, c);
       // What it was removed from counts as downloaded: opening or running it next is download-then-run.
       for (const a of args) if (!a.startsWith("-") && a !== "com.apple.quarantine" && downloaded.size < 32) downloaded.add(baseOf(a));
