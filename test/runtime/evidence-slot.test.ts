@@ -108,8 +108,6 @@ describe("late evaluations after a fail mode", () => {
     const recorded: string[] = [];
     const d = {
       ...inner,
-      config: inner.config,
-      engine: inner.engine,
       hasLookups: false,
       async evaluate(action: Action, opts?: Parameters<typeof inner.evaluate>[1]) {
         evaluated.push(action.id);

@@ -157,7 +157,6 @@ function macOsHostRules(c: Cmd, positional: readonly string[], hit: HitFn): void
   if (name === "defaults" && positional[0] === "write" && positional.some((a) => /^(?:LoginHook|LogoutHook)$/.test(a))) hit(RULES.persistWrite, c, "a login or logout hook");
   // The application firewall off: socketfilterfw --setglobalstate off, defaults write …com.apple.alf globalstate 0.
   if ((name === "socketfilterfw" && args.some((a, k) => a === "--setglobalstate" && args[k + 1] === "off")) || (name === "defaults" && positional[0] === "write" && /com\.apple\.alf$/.test(positional[1] ?? "") && positional[2] === "globalstate" && args[args.length - 1] === "0")) hit(RULES.securityOff, c, "the macOS application firewall");
-  if (name === "spctl" && args.some((a) => a === "--global-disable" || a === "--disable" && args.length === 1)) hit(RULES.securityOff, c, "Gatekeeper");
   // networksetup -setwebproxy Wi-Fi host port (also https, SOCKS, a PAC URL).
   if (name === "networksetup") {
     const k = args.findIndex((a) => /^-(?:setwebproxy|setsecurewebproxy|setsocksfirewallproxy|setftpproxy|setstreamingproxy|setgopherproxy|setautoproxyurl)$/i.test(a));
