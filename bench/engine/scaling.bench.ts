@@ -3,6 +3,7 @@ import os from "node:os";
 import { loadConfig } from "../../src/config/load.ts";
 import { parseAction } from "../../src/engine/action.ts";
 import { createEngine } from "../../src/index.ts";
+import { REPEATED_UNITS } from "./repeated-units.ts";
 import { ruleLiteralSoup } from "./rule-literal-soup.ts";
 import type { Row } from "../lib.ts";
 
@@ -55,5 +56,57 @@ export async function benchScaling(opts: { quick?: boolean } = {}): Promise<Row[
       met: mb < 100 && linear,
     });
   }
+  rows.push(sweepRepeatedUnits(engine, opts));
   return rows;
+}
+
+/** Each repeated unit as the input kinds below; a unit's first run at a size warms it. */
+const SWEEP_KINDS: Record<string, (s: string) => Record<string, unknown>> = {
+  command: (s) => ({ tool: "exec", command: s }),
+  "command, quoted argument": (s) => ({ tool: "exec", command: `x -e '${s}'` }),
+  "command, syntax after": (s) => ({ tool: "exec", command: `${s}x(;` }),
+  message: (s) => ({ text: s }),
+  "tool output": (s) => ({ tool: "web_fetch", toolOutput: s }),
+  url: (s) => ({ url: `http://a.example/${s}` }),
+};
+
+/**
+ * Every unit of REPEATED_UNITS, repeated to 64 KB and 1 MB, in every kind of SWEEP_KINDS: the
+ * slowest 1 MB case and the largest growth from 64 KB to 1 MB (16x the input; linear is ~16).
+ */
+function sweepRepeatedUnits(engine: Awaited<ReturnType<typeof createEngine>>, opts: { quick?: boolean }): Row {
+  const reps = opts.quick ? 1 : 2;
+  const time = (action: ReturnType<typeof parseAction>): number => {
+    engine.evaluate(action);
+    let best = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < reps; r++) {
+      const t = performance.now();
+      engine.evaluate(action);
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  };
+  let worst = { ms: 0, at: "" };
+  let worstGrowth = { ratio: 0, at: "" };
+  let cases = 0;
+  for (const unit of REPEATED_UNITS) {
+    for (const [kind, make] of Object.entries(SWEEP_KINDS)) {
+      const small = time(parseAction(make(fill(unit, 64 * 1024))));
+      const large = time(parseAction(make(fill(unit, 1024 * 1024))));
+      cases++;
+      const at = `${JSON.stringify(unit)} as ${kind}`;
+      if (large > worst.ms) worst = { ms: large, at };
+      // Below ~5 ms at 64 KB fixed costs dominate and the ratio says nothing.
+      const ratio = large / Math.max(small, 5);
+      if (ratio > worstGrowth.ratio) worstGrowth = { ratio, at };
+    }
+  }
+  return {
+    suite: "scaling",
+    name: `sweep: ${REPEATED_UNITS.length} repeated units x ${Object.keys(SWEEP_KINDS).length} input kinds`,
+    n: cases,
+    extra: { "slowest 1MB ms": Number(worst.ms.toFixed(2)), "slowest case": worst.at, "max growth 64KB->1MB": Number(worstGrowth.ratio.toFixed(1)), "max growth case": worstGrowth.at },
+    target: "1 MB < 100 ms, linear (growth <= 64 for 16x input)",
+    met: worst.ms < 100 && worstGrowth.ratio <= 64,
+  };
 }

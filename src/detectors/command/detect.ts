@@ -40,7 +40,10 @@ const DISK_DEVICE = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d
 
 const PASTE_HOSTS = /\b(?:pastebin\.com|paste\.ee|pastebin\.pl|hastebin\.com|ghostbin\.\w+|termbin\.com|ix\.io|sprunge\.us|0x0\.st|transfer\.sh|file\.io|bashupload\.com|oshi\.at|temp\.sh|tmpfiles\.org|webhook\.site|requestbin\.(?:com|net)|pipedream\.net|requestcatcher\.com|beeceptor\.com|hookbin\.com|mockbin\.org|ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.com|trycloudflare\.com|serveo\.net|localhost\.run|loca\.lt|interact\.sh|oast\.(?:fun|live|me|online|pro|site)|burpcollaborator\.net|canarytokens\.com|dnslog\.cn|(?:discord(?:app)?\.com|ptb\.discord\.com|canary\.discord\.com)\/api\/webhooks|hooks\.slack\.com|api\.telegram\.org\/bot)/i;
 const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(?:-string)?|-T|--upload-file|--post-file|--post-data|--body-file|-X|--request|--json)(?:=|$)|^-[a-zA-Z]*[dFT]$/;
-const URL_OR_HOST = /\b(?:https?|ftps?|tftp|scp|sftp|wss?|telnet|gopher|dict|ldap|smb):\/\/|\b(?:\d{1,3}\.){3}\d{1,3}\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|sh|site|xyz|ru|cn|top|info|biz|me|app|dev|co|cc|tk|ml|ga|pw|example|test|invalid|local|onion)(?::\d+)?\b/i;
+/** A URL, an IPv4 address or a host name (a label, then a common TLD). Tested for presence only, so the
+ * label is one character: a whole-label match would rescan a long `a.a.a…` or `a-a-a…` run from every
+ * position (quadratic). */
+const URL_OR_HOST = /\b(?:https?|ftps?|tftp|scp|sftp|wss?|telnet|gopher|dict|ldap|smb):\/\/|\b(?:\d{1,3}\.){3}\d{1,3}\b|[a-z0-9-]\.(?:com|net|org|io|sh|site|xyz|ru|cn|top|info|biz|me|app|dev|co|cc|tk|ml|ga|pw|example|test|invalid|local|onion)(?::\d+)?\b/i;
 
 /** A rule hit before it becomes a Finding. */
 interface Hit {
@@ -796,13 +799,15 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p(?:$|["'\s\]),])/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (!hits.some((h) => h.rule === RULES.pipeToShell)) {
     // Backstop for what the walk did not structure (error regions, text past the analysed window).
-    const m = /\b(?:curl|wget)\b[^|;&\n]{0,400}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/\S*\/)?(?:ba|z|da|k)?sh\b/.exec(text);
+    // The gap stops at the next curl/wget (which is then tried itself): text dense with `curl` would
+    // otherwise rescan the 400-character window from every one of them.
+    const m = /\b(?:curl|wget)\b(?:(?!\b(?:curl|wget)\b)[^|;&\n]){0,400}\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:\/\S{0,200}\/)?(?:ba|z|da|k)?sh\b/.exec(text);
     if (m) hits.push({ rule: RULES.pipeToShell, ...(spanCmd(cmds, m.index) ?? {}) });
   }
   if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
   else if (!hits.some((h) => h.rule === RULES.interpSocket) && text.length <= MAX_CODE_SCAN && STRONG_SOCKET.test(text) && STRONG_PROCESS.test(text)) hit(RULES.interpSocket, undefined, "socket and process APIs in the same payload");
   if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
-  if (/(?:^|\n)\s*!\s*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
+  if (/(?:^|\n)[ \t]*![ \t]*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
   // A shell wired to the terminal (`sh 0<&2 1>&2`, `/bin/sh </dev/tty`) or `exec /bin/sh` anywhere in the
   // line: written into a stub script, piped into m4, given to watch or a config file. Normal scripts
   // and commands do not re-attach a shell to the terminal.

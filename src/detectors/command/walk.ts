@@ -897,7 +897,9 @@ function shellWord(w: string): string {
 
 // ---- Fallback: no parser, or an ERROR region ----
 
-const FALLBACK_SPLIT = /\s*(?:\|\||&&|;;|[;|&\n`]|\$\(|<\(|>\(|\))\s*/g;
+// No leading \s*: from every start inside a long blank run it would scan to the run's end (quadratic);
+// the segment's trailing blanks are dropped by the tokenizer anyway.
+const FALLBACK_SPLIT = /(?:\|\||&&|;;|[;|&\n`]|\$\(|<\(|>\(|\))\s*/g;
 
 /** Splits on shell operators and tokenizes each segment on whitespace (quotes respected roughly). */
 function fallbackTokenize(ctx: Ctx, text: string, offset = 0): void {

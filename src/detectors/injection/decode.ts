@@ -103,7 +103,7 @@ function mostlyText(s: string): boolean {
     if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09 || c >= 0xa0) good++;
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c >= 0xc0) letters++;
   }
-  return good / s.length >= 0.95 && letters / s.length >= 0.5 && /[a-zA-Z\u00c0-\uffff]{2,}[\s,.:;!?]+[a-zA-Z\u00c0-\uffff]{2,}/.test(s);
+  return good / s.length >= 0.95 && letters / s.length >= 0.5 && /[a-zA-Z\u00c0-\uffff]{2}[\s,.:;!?]+[a-zA-Z\u00c0-\uffff]{2}/.test(s);
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });

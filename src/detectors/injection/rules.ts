@@ -328,7 +328,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.tool.exfiltrate",
     family: "tool-coercion",
     score: 55,
-    pattern: r(`\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b${G(40)}(?:~/\\.ssh|id_rsa|id_ed25519|authorized_keys|\\.env\\b|/etc/passwd|/etc/shadow|\\.aws/credentials|\\bcredentials\\b|\\bapi[ _-]?keys?\\b|\\bprivate keys?\\b|\\bpasswords?\\b|\\bcookies\\b|\\bsecrets?\\b|\\baccess tokens?\\b|\\bconversation history\\b|\\bchat history\\b|\\bcontents? of\\b)${G(60)}\\b(?:to|at|into)\\b${G(10)}(?:https?://|www\\.|[\\w.-]{1,64}@[\\w-]{1,64}\\.|\\bwebhook|\\bserver\\b|\\bendpoint\\b|\\burl\\b|\\baddress\\b|\\bpastebin)`),
+    // The gap stops at the next verb (tried in turn), so text dense with verbs stays linear.
+    pattern: r(`\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b(?:(?!\\b(?:send|post|upload|forward|email|mail|exfiltrate|transmit|leak|share|submit|pipe|curl)\\b)[^.!?\\n]){0,40}?(?:~/\\.ssh|id_rsa|id_ed25519|authorized_keys|\\.env\\b|/etc/passwd|/etc/shadow|\\.aws/credentials|\\bcredentials\\b|\\bapi[ _-]?keys?\\b|\\bprivate keys?\\b|\\bpasswords?\\b|\\bcookies\\b|\\bsecrets?\\b|\\baccess tokens?\\b|\\bconversation history\\b|\\bchat history\\b|\\bcontents? of\\b)${G(60)}\\b(?:to|at|into)\\b${G(10)}(?:https?://|www\\.|[\\w.-]{1,64}@[\\w-]{1,64}\\.|\\bwebhook|\\bserver\\b|\\bendpoint\\b|\\burl\\b|\\baddress\\b|\\bpastebin)`),
     gate: [["send","post","upload","forward","mail","exfiltrate","transmit","leak","share","submit","pipe","curl"]],
     message: "asks the agent to send secrets or files to an outside address (data exfiltration)",
   },
@@ -352,7 +353,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.tool.pipe-to-shell",
     family: "tool-coercion",
     score: 40,
-    pattern: r(`\\b(?:curl|wget)\\b[^|\\n]{1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\b(?:ba|z|da)?sh\\s{1,4}(?:-c\\s{0,4}["']?\\$\\(|<\\(\\s{0,4})(?:curl|wget)\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
+    // The gap stops at the next curl/wget, which is tried in turn: linear on text dense with `curl`.
+    pattern: r(`\\b(?:curl|wget)\\b(?:(?!\\b(?:curl|wget)\\b)[^|\\n]){1,200}\\|\\s{0,4}(?:sudo\\s{1,4})?(?:ba|z|da)?sh\\b|\\b(?:ba|z|da)?sh\\s{1,4}(?:-c\\s{0,4}["']?\\$\\(|<\\(\\s{0,4})(?:curl|wget)\\b|\\biex\\s{0,4}\\(\\s{0,4}(?:new-object|iwr|invoke-webrequest)`),
     gate: [["curl","wget","iex"]],
     message: "text carries a download-and-run one-liner (curl | sh) for the agent to execute",
   },
