@@ -19,6 +19,7 @@ import { ACCOUNT_DB, anyRe, INSECURE_PATH_HEAD, PERSIST_RES, RC_FILE, SECRET_RES
 import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
+import { codeArgumentRules, fifoRelay, forwardsKeepPrivileges, shellToEndpoint } from "./shape-rules.ts";
 import { PS_ENCODED_FLAG, readsScriptFromStdin, SHELL_VAR, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
 
 export { USER_BLOCKED_PATTERN_SCORE } from "./rules.ts";
@@ -436,6 +437,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else if (c.upstream.some(isNetClient)) hits.push({ rule: RULES.netPipeShell, cmd: c, from: from ?? c });
     }
     if (isNetClient(c) && c.upstream.some((u) => SHELLS.has(u.name))) hit(RULES.netPipeShell, c);
+    else if (c.upstream.length > 0 && !hits.some((h) => h.rule === RULES.netPipeShell) && fifoRelay(c)) hit(RULES.netPipeShell, c, "a shell's input and output loop through one file (FIFO relay)");
     if (c.wrappers.includes("xargs") && !isStdinExecutor(c) && (SHELLS.has(name) || INTERPRETERS.has(name) || /^(?:%|\{\})/.test(name)) && c.upstream.some(isDecoder)) hit(RULES.decodeExec, c, "decoded text spliced into the command xargs runs");
     // bash <<< "$(curl …)", source /dev/stdin <<< "$(wget -qO- …)": the here-string is the script.
     if (c.stdinText !== undefined && isStdinExecutor(c) && /(?:\$\(|`)[^`]*?\b(?:curl|wget|fetch|aria2c|lwp-download|iwr|irm)\b/.test(c.stdinText)) hit(RULES.substExec, c);
@@ -496,12 +498,16 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       else if (args.some((a) => /^(?:tcp|openssl|ssl)[\w-]*listen/i.test(a))) hit(RULES.listener, c);
     }
     if (name === "openssl" && args[0] === "s_server") hit(RULES.listener, c);
+    // The same wiring from a program of any name (a renamed netcat, a socat look-alike).
+    const handsShell = shellToEndpoint(c);
+    if (handsShell === "exec-address") hit(RULES.socatExec, c, "an exec: address joined to a network address");
+    else if (handsShell === "exec-option") hit(RULES.ncExec, c, `\`${excerpt(name, 0, undefined, 40)}\` is handed a shell and a network endpoint`);
     if (name === "xterm" && args.some((a) => a === "-display" || a === "-d")) hit(RULES.xterm, c);
     if (name === "msfvenom" && args.some((a) => /^(?:-p|--payload)$/.test(a)) && args.some((a) => /^[LR](?:HOST|PORT)=/i.test(a))) hit(RULES.msfvenom, c);
     if (c.code !== undefined) {
       const code = c.code;
       const sock = /socket|Socket\(|Sockets|TCPClient|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
-      const exec = /\|&|\bexec\s+[a-z_]\w*\s*\(|["'](?:ba|da|z)?sh\s+-i\b|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']|\bexec\s+\$\w|`(?:ba|da|z)?sh\b/;
+      const exec = /\|&|\bexec\s+[a-z_]\w*\s*\(|["'](?:ba|da|z)?sh\s+-i\b|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']|\bexec\s+\$\w|\bexec\s+(?:\/bin\/)?(?:ba|da|z|k)?sh\b|`(?:ba|da|z)?sh\b/;
       if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
       if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
       if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
@@ -657,6 +663,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       if (pos.length === 2 && SHELL_WORD.test(pos[0]!) && pos[0]!.includes("/") && dst !== undefined && !SHELL_WORD.test(baseOf(dst)) && !/\/$/.test(dst) && !/^(?:\/(?:usr\/)?(?:local\/)?bin\/)?$/.test(dst)) hit(RULES.shellAlias, c, `\`${excerpt(dst, 0, undefined, 40)}\` is a shell`);
     }
     if (c.code === undefined && !INTERPRETERS.has(name) && !SHELLS.has(name) && (args.some((a) => CODE_CALL_ARG.test(a)) || (name === "sed" && sedExecutes(args)))) hit(RULES.codeCall, c);
+    codeArgumentRules(c, hit);
+    if (forwardsKeepPrivileges(c, cmds)) hit(RULES.keepPriv, c, "`-p` handed on to a shell the program starts");
 
     // --- persistence ---
     const codeWrites = c.code !== undefined && /O_(?:RDWR|WRONLY|CREAT)|open\s*\([^)]*["'][wa]\+?b?["']|writeFileSync|appendFileSync|file_put_contents|fopen\([^)]*["'][wa]|FileWriter|Out-File|io\.open\([^)]*["'][wa]|>\s*["']\/|print\s+[^;]*>\s*"|File\.write|IO\.write|write\(|\/save|\bw\s*\(|openout/.test(c.code);
@@ -794,9 +802,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   const devTcp = /\/dev\/(?:tcp|udp)\/[^\s/'"]+\/\d+/.exec(text) ?? (walk.cmds.some((c) => c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) || c.args.some((a) => /\/dev\/(?:tcp|udp)\//.test(a))) ? /\/dev\/(?:tcp|udp)\//.exec(text) : null);
   if (devTcp) hits.push({ rule: RULES.devTcp, ...(spanCmd(cmds, devTcp.index) ?? {}) });
   if (/\$\{IFS(?:%\?*)?\}|\$IFS(?=[/\-.$'"]?\w)/.test(text)) hit(RULES.ifs);
-  if (/(?:^|[\s'"=,;(|&!])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (/(?:^|[\s'"=,;(|&!`])(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|tc|c|mk)?sh\s+-[a-z]{0,3}p[a-z]{0,3}\b(?!\s+\d)/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (PS_CRADLE.test(text)) hit(RULES.substExec, undefined, "PowerShell download cradle");
-  if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p(?:$|["'\s\]),])/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
+  if (/\/bin\/(?:ba|da|z|k|a)?sh\b[^\n;|&]{0,30}?["'\s[]-p(?:$|["'\s\]),])(?!\s*\d)/.test(text) && !hits.some((h) => h.rule === RULES.keepPriv)) hit(RULES.keepPriv, undefined, "shell started with -p keeps the effective uid");
   if (!hits.some((h) => h.rule === RULES.pipeToShell)) {
     // Backstop for what the walk did not structure (error regions, text past the analysed window).
     // The gap stops at the next curl/wget (which is then tried itself): text dense with `curl` would

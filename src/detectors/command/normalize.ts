@@ -196,9 +196,9 @@ export function baseName(word: string): string {
 /** "python3.11" → "python3"; "python3" stays; "perl5.36" → "perl5"; strips ".exe". */
 export function canonicalName(base: string): string {
   let b = base.endsWith(".exe") ? base.slice(0, -4) : base;
-  const m = /^(python|pypy|perl|ruby|php|lua|node)(\d*)(?:\.\d+)*$/.exec(b);
+  const m = /^(python|pypy|perl|ruby|php|lua|node|tclsh|wish)(\d*)(?:\.\d+)*$/.exec(b);
   if (m) b = `${m[1]}${m[2]}`;
   if (/^(python|pypy)\d*$/.test(b)) return b.startsWith("pypy") ? "pypy" : "python";
-  if (/^(perl|ruby|php|lua)\d*$/.test(b)) return b.replace(/\d+$/, "");
+  if (/^(perl|ruby|php|lua|tclsh|wish)\d*$/.test(b)) return b.replace(/\d+$/, "");
   return b;
 }
