@@ -30,19 +30,22 @@ function readsCommands(c: Cmd): boolean {
  * Through a FIFO that is a loop between the shell and whatever the other stage talks to.
  */
 export function fifoRelay(last: Cmd): boolean {
-  const stages = [...last.upstream, last];
-  if (stages.length < 2 || !stages.some(readsCommands)) return false;
+  const up = last.upstream;
+  if (up.length === 0 || !(readsCommands(last) || up.some(readsCommands))) return false;
   const reads = new Set<string>();
   const writes = new Set<string>();
-  for (const s of stages) {
+  const note = (s: Cmd): void => {
     for (const r of s.redirects) {
       if (NOT_A_RELAY.test(r.target)) continue;
       if (r.op === "<") reads.add(r.target);
       else if (r.op === ">" || r.op === ">>" || r.op === ">|") writes.add(r.target);
     }
-    // `cat f | sh …`: the first stage reads the file as its argument.
-    if (s === stages[0] && (s.name === "cat" || s.name === "tail")) for (const a of s.args) if (!a.startsWith("-")) reads.add(a);
-  }
+  };
+  // `cat f | sh …`: the first stage reads the file as its argument.
+  const first = up[0]!;
+  if (first.name === "cat" || first.name === "tail") for (const a of first.args) if (!a.startsWith("-")) reads.add(a);
+  for (const s of up) note(s);
+  note(last);
   for (const f of reads) if (writes.has(f)) return true;
   return false;
 }
@@ -75,15 +78,23 @@ function hasEndpoint(args: readonly string[]): boolean {
 /** A program (of any name) that hands a shell to a network connection. */
 export function shellToEndpoint(c: Cmd): "exec-option" | "exec-address" | undefined {
   const { args } = c;
-  if (SHELLS.has(c.name) || c.code !== undefined) return undefined;
-  if (args.some((a) => EXEC_ADDRESS.test(a)) && args.some((a) => NET_ADDRESS.test(a))) return "exec-address";
+  if (args.length < 2 || SHELLS.has(c.name) || c.code !== undefined) return undefined;
   let shell = false;
-  for (let i = 0; i < args.length && !shell; i++) {
+  let execAddress = false;
+  let netAddress = false;
+  for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const eq = EXEC_FLAG_EQ.exec(a);
-    if (eq !== null) shell = SHELL_PROGRAM.test(eq[1]!.trim());
-    else if (EXEC_FLAG.test(a)) shell = SHELL_PROGRAM.test((args[i + 1] ?? "").trim());
+    if (a.charCodeAt(0) === 45 /* - */) {
+      if (shell) continue;
+      const eq = EXEC_FLAG_EQ.exec(a);
+      if (eq !== null) shell = SHELL_PROGRAM.test(eq[1]!.trim());
+      else if (EXEC_FLAG.test(a)) shell = SHELL_PROGRAM.test((args[i + 1] ?? "").trim());
+    } else if (a.includes(":")) {
+      execAddress ||= EXEC_ADDRESS.test(a);
+      netAddress ||= NET_ADDRESS.test(a);
+    }
   }
+  if (execAddress && netAddress) return "exec-address";
   return shell && hasEndpoint(args) ? "exec-option" : undefined;
 }
 
@@ -98,7 +109,7 @@ const CODE_SHELL = /["'`(\s]\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|\be
 
 /** An argument that reads as program code: statements or lines, and a call with a literal argument, a call ending a statement or a Tcl `[command …]`. */
 function looksLikeCode(a: string): boolean {
-  return a.length >= 12 && /[;\n]/.test(a) && /[\w\]]\s*\(\s*["'`]|\)\s*;|\[\s*[a-z]+\s[^\]]{0,200}\]/.test(a);
+  return a.length >= 12 && (a.includes(";") || a.includes("\n")) && /[\w\]]\s*\(\s*["'`]|\)\s*;|\[\s*[a-z]+\s[^\]]{0,200}\]/.test(a);
 }
 
 /** Programs whose arguments are prose, patterns, queries or request bodies, not code they run here (a commit message may say "socket(" and "popen("). */
@@ -114,7 +125,7 @@ export function codeArgumentRules(c: Cmd, hit: HitFn): void {
   if (c.code !== undefined || SHELLS.has(c.name) || TEXT_PROGRAMS.has(c.name)) return;
   for (let i = 0; i < c.args.length; i++) {
     const a = c.args[i]!;
-    if (a.length > 64 * 1024 || MESSAGE_FLAG.test(c.args[i - 1] ?? "") || !looksLikeCode(a)) continue;
+    if (a.length > 64 * 1024 || !looksLikeCode(a) || MESSAGE_FLAG.test(c.args[i - 1] ?? "")) continue;
     if (CODE_SOCKET.test(a) && CODE_PROCESS.test(a)) hit(RULES.interpSocket, c, "code passed as an argument opens a socket and runs processes");
     if (CODE_SETUID0.test(a) && CODE_SHELL.test(a)) hit(RULES.keepPriv, c, "code passed as an argument sets uid 0 and starts a shell");
   }
@@ -130,6 +141,6 @@ const SHELL_NAMED = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc)?
  * start a shell it finds, with `-p` handed on so a SUID owner's uid is kept.
  */
 export function forwardsKeepPrivileges(c: Cmd, cmds: readonly Cmd[]): boolean {
-  if (!c.args.some((a) => FORWARDED_P.test(a))) return false;
+  if (!c.args.some((a) => a.includes("=-") && FORWARDED_P.test(a))) return false;
   return cmds.some((o) => o.args.some((a) => SHELL_NAMED.test(a)));
 }
