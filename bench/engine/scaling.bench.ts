@@ -68,6 +68,7 @@ const SWEEP_KINDS: Record<string, (s: string) => Record<string, unknown>> = {
   message: (s) => ({ text: s }),
   "tool output": (s) => ({ tool: "web_fetch", toolOutput: s }),
   url: (s) => ({ url: `http://a.example/${s}` }),
+  "file tool content": (s) => ({ tool: "write", params: { path: "notes/out.txt", content: s } }),
 };
 
 /**

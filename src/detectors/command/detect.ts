@@ -172,9 +172,13 @@ export function shortLiterals(source: string): string | undefined {
   return best.length >= 2 ? best.toLowerCase() : undefined;
 }
 
-/** Cheap gate for text fields: only shell-looking strings are parsed. */
+/**
+ * Cheap gate for text fields: only shell-looking strings are parsed. Linear on any input: the path
+ * before `sh` is matched segment by segment (`\/\S*\/` rescanned a run of `|/|/…` from every pipe),
+ * and the nc and curl windows stop at the next nc or curl/wget.
+ */
 export function looksLikeShell(v: string): boolean {
-  return /\/dev\/(?:tcp|udp)\/|\|\s*(?:sudo\s+)?(?:\/\S*\/)?(?:ba|z|da|k)?sh\b|\b(?:ba)?sh\s+-i\b|\bnc\b[^\n]{0,80}\s-[a-z]*e\b|\bsocat\b|\b(?:curl|wget)\b[^\n]{0,300}\|\s*(?:sudo\s+)?(?:python|perl|ruby|node|php)|\bbash\s+<\(|base64\s+(?:-d|--decode)|\bsh\s+-c\b|\bmkfifo\b|\bpty\.spawn\b/.test(v);
+  return /\/dev\/(?:tcp|udp)\/|\|\s*(?:sudo\s+)?(?:(?:\/[\w.-]+)+\/)?(?:ba|z|da|k)?sh\b|\b(?:ba)?sh\s+-i\b|\bnc\b(?:(?!\bnc\b)[^\n]){0,80}\s-[a-z]*e\b|\bsocat\b|\b(?:curl|wget)\b(?:(?!\b(?:curl|wget)\b)[^\n]){0,300}\|\s*(?:sudo\s+)?(?:python|perl|ruby|node|php)|\bbash\s+<\(|base64\s+(?:-d|--decode)|\bsh\s+-c\b|\bmkfifo\b|\bpty\.spawn\b/.test(v);
 }
 
 function toFinding(h: Hit, s: Subject, text: string): Finding {

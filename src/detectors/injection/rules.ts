@@ -370,7 +370,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     id: "inj.tool.reverse-shell",
     family: "tool-coercion",
     score: 45,
-    pattern: r(`\\/dev\\/(?:tcp|udp)\\/[\\w.-]{1,64}\\/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^|;\\n]{0,60}\\s-(?:e|c)\\s{1,4}\\/?[\\w/]{0,20}(?:sh|bash)\\b|\\bsocat\\b[^\\n]{0,80}\\bexec:|\\bbash\\s{1,4}-i\\s{0,4}>&|\\bmkfifo\\b[^\\n]{0,80}\\b(?:nc|ncat|netcat|telnet)\\b`),
+    pattern: r(`\\/dev\\/(?:tcp|udp)\\/[\\w.-]{1,64}\\/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b(?:(?!\\b(?:nc|ncat|netcat)\\b)[^|;\\n]){0,60}\\s-(?:e|c)\\s{1,4}\\/?[\\w/]{0,20}(?:sh|bash)\\b|\\bsocat\\b[^\\n]{0,80}\\bexec:|\\bbash\\s{1,4}-i\\s{0,4}>&|\\bmkfifo\\b[^\\n]{0,80}\\b(?:nc|ncat|netcat|telnet)\\b`),
     gate: [["/dev/tcp","/dev/udp","nc","netcat","socat","bash","mkfifo"]],
     message: "text carries a reverse-shell one-liner (/dev/tcp, nc -e, socat exec:, bash -i >&) for the agent to run",
   },
