@@ -16,6 +16,8 @@ export const REPEATED_UNITS: readonly string[] = [
   // commands and rule words
   "sh ", "sudo ", "curl ", "wget |", "nc ", "/bin/sh ", "| sh", "echo ", "base64 ", "send ", "ignore ", "IGNORE ", "Ignore", "ignore previous ",
   "i g n o r e ", "1gn0r3 ", "you are ", "system: ", "### ", "<|im_start|>", "<|", "![a](", "](http://", "<img ", "src=",
+  // Windows syntax (windows-rules.ts re-tokenizes such lines)
+  "C:\\", "%a%", "$env:a ", "powershell -c ", "cmd /c ", "rd /s ",
   // encodings and look-alike characters
   "aWdub3Jl", "ab+/", "==\n", "69676e6f7265", "\u200b", "\u202e", "ａ", "İ", "ß", "ﬁ", "e\u0301", "🙂",
 ];

@@ -33,6 +33,13 @@ test("reads: secrets review whatever the tool; ordinary files and the guard's co
   assert.equal(rule("/home/u/.ssh/authorized_keys", "unknown"), "file.persistence.sensitive-path");
 });
 
+test("Windows paths (file tools on Windows hosts) are judged like their Unix twins", () => {
+  for (const p of ["C:\\Users\\alice\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\x.bat", "C:\\Users\\alice\\.ssh\\authorized_keys", "C:\\Windows\\System32\\Tasks\\upd"]) assert.equal(rule(p, "write"), "file.persistence.sensitive-write", p);
+  for (const p of ["C:\\Windows\\System32\\drivers\\etc\\hosts", "C:\\Program Files\\App\\app.exe"]) assert.equal(rule(p, "write"), "file.persistence.system-file-write", p);
+  for (const p of ["C:\\Users\\alice\\.ssh\\id_rsa", "C:\\Users\\alice\\.aws\\credentials", "C:\\Users\\alice\\AppData\\Local\\Google\\Chrome\\User Data\\Default\\Login Data"]) assert.equal(rule(p, "read"), "file.credential.secret-access", p);
+  for (const p of ["C:\\Users\\alice\\src\\app\\README.md", "D:\\work\\notes.txt", "C:\\Users\\alice\\Documents\\Windows\\notes.txt"]) assert.equal(rule(p, "write"), undefined, p);
+});
+
 test("sends: a credential file or the Gateway's config as an attachment blocks; ordinary files do not", () => {
   for (const p of ["/home/u/.ssh/id_rsa", "~/.aws/credentials", ".env", "~/.openclaw/openclaw.json", "~/.openclaw", "clawshield.toml"]) assert.equal(rule(p, "send"), "file.exfil.secret-send", p);
   for (const p of ["report.pdf", "/tmp/chart.png", "/home/u/.ssh/id_ed25519.pub"]) assert.equal(rule(p, "send"), undefined, p);

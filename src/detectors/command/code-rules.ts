@@ -13,7 +13,7 @@ export type HitFn = (rule: CommandRule, cmd?: Cmd, note?: string, score?: number
 /** An HTTP/FTP client call or a download API. */
 const FETCH = /urlopen|urllib\.request|urlretrieve|requests\.(?:get|post|request)|httpx\.|http\.client|\bfetch\s*\(|\bhttps?\.(?:get|request)\s*\(|require\(\s*["']https?["']\s*\)|\baxios\b|LWP::|\bget\s*\(\s*["'](?:https?|ftp):|HTTP::Tiny|open-uri|URI\.open|Net::HTTP|file_get_contents\s*\(\s*["'](?:https?|ftp):|curl_exec|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|\birm\b|DownloadString|DownloadData|WebClient|wget\.download|(?:data|string)WithContentsOfURL|NSURLSession/i;
 /** Evaluating a string as code. */
-const EVALUATE = /\b(?:exec|eval)\b|new\s+Function\b|runIn(?:This|New)Context|\bvm\.run|instance_eval|module_eval|class_eval|Invoke-Expression|\biex\b|pickle\.loads?\b|marshal\.loads\b/i;
+const EVALUATE = /\b(?:exec|eval)\b|new\s+Function\b|runIn(?:This|New)Context|\bvm\.run|instance_eval|module_eval|class_eval|Invoke-Expression|\biex\b|pickle\.loads?\b|marshal\.loads\b|\[(?:System\.)?Reflection\.Assembly\]::Load/i;
 /** Decoding base64/hex/compressed/reversed text. */
 const DECODE = /b64decode|base64\.(?:decode|b64|standard_b64|urlsafe_b64)|\batob\s*\(|Buffer\.from\([^)]*["'](?:base64|hex)["']|\.decode\(\s*["'](?:hex|base64|rot13|rot_13)["']|fromhex|unhexlify|codecs\.decode|zlib\.decompress|gzip\.decompress|MIME::Base64|decode_base64|FromBase64String|base64_decode|gzinflate|gzuncompress|str_rot13|unpack\(\s*["']m|pack\(\s*["']H|\[::-1\]|\.reverse\(\)\.join/i;
 /** Running a string: as code or as a program. */

@@ -20,6 +20,7 @@ import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
 import { codeArgumentRules, fifoRelay, forwardsKeepPrivileges, shellToEndpoint } from "./shape-rules.ts";
+import { WINDOWS_GATE, windowsRules } from "./windows-rules.ts";
 import { PS_ENCODED_FLAG, readsScriptFromStdin, SHELL_VAR, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
 
 export { USER_BLOCKED_PATTERN_SCORE } from "./rules.ts";
@@ -827,6 +828,9 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   // `nc -e /bin/sh host port` inside a string another program runs (`sqlite3 -cmd '.shell nc -e …'`).
   // Found from the rare `-e sh` end, then nc looked for just before it (a forward scan from every `nc` cost 2x on 1 MB of `nc -x`).
   if (!hits.some((h) => h.rule === RULES.ncExec) && ncExecInText(text)) hit(RULES.ncExec);
+
+  // Windows: PowerShell and cmd.exe lines, tokenized again with backslashes kept (windows-rules.ts).
+  if (WINDOWS_GATE.test(text)) windowsRules(text, hit);
 
   // Bare assignments (`HISTSIZE=0`, `PATH=/tmp:$PATH`) run no command but change what follows.
   for (const [k, v] of walk.vars) {

@@ -22,6 +22,7 @@ export const RULES = {
   pipeToShell: R("cmd.download-exec.pipe-to-shell", "download-exec", 85, "remote_pipe_exec", "downloads content and pipes it into a shell or interpreter, running remote code unseen"),
   substExec: R("cmd.download-exec.subst-exec", "download-exec", 85, "remote_pipe_exec", "runs downloaded content through `sh -c \"$(curl …)\"`, `eval`, `source` or process substitution"),
   downloadThenRun: R("cmd.download-exec.download-then-run", "download-exec", 80, "remote_pipe_exec", "downloads a file and then executes it in the same command line"),
+  scriptHost: R("cmd.download-exec.script-host", "download-exec", 85, "remote_pipe_exec", "runs a script or installer straight from a URL through a Windows script host (mshta, regsvr32 /i:, rundll32 javascript:, cscript/wscript, msiexec /i of a URL)"),
   codeFetchEval: R("cmd.download-exec.code-fetch-eval", "download-exec", 85, "remote_pipe_exec", "interpreter code downloads code and runs it (exec/eval of a fetched response: urlopen, requests, fetch, LWP, open-uri, file_get_contents)"),
   remotePackage: R("cmd.download-exec.remote-package", "download-exec", 30, "remote_package", "installs a package straight from a URL or an ad-hoc index (pip/npm/npx/gem/go …); its install scripts run code from that host"),
   // reverse / bind shells
@@ -38,6 +39,7 @@ export const RULES = {
   accountDb: R("cmd.credential.account-db", "credential-access", 5, "credential_access", "reads the local account database (/etc/passwd, /etc/group)"),
   secretSearch: R("cmd.credential.secret-search", "credential-access", 25, "credential_access", "searches the file system for private keys or credential files (find -name '*.pem', grep -r 'PRIVATE KEY'); sending what it finds out is cmd.exfil.secret-upload"),
   keychain: R("cmd.credential.keychain", "credential-access", 40, "credential_access", "reads passwords from the OS keychain/secret store"),
+  osCredentialDump: R("cmd.credential.os-credential-dump", "credential-access", 80, "credential_access", "dumps the operating system's credential stores (LSASS memory, the SAM/SECURITY hives, NTDS.dit, mimikatz): every password hash and ticket on the host"),
   passwordPrompt: R("cmd.credential.password-prompt", "credential-access", 50, "credential_access", "shows the user a password dialog (osascript `display dialog … with hidden answer`, zenity/kdialog --password): an agent has no reason to ask for the login password, and macOS stealers phish it exactly this way"),
   // exfiltration
   pasteHost: R("cmd.exfil.paste-host", "exfiltration", 30, "exfiltration", "talks to a paste/webhook/tunnel host (pastebin, transfer.sh, webhook.site, ngrok, Discord webhooks …) often used to exfiltrate data"),
@@ -55,6 +57,7 @@ export const RULES = {
   persistMention: R("cmd.persistence.sensitive-path", "persistence", 20, "persistence", "opens a persistence or system-auth location with a program that can write it"),
   crontab: R("cmd.persistence.crontab", "persistence", 30, "persistence", "installs or edits a crontab (scheduled commands survive the session)"),
   cronPipe: R("cmd.persistence.crontab-pipe", "persistence", 30, "persistence", "pipes generated entries into `crontab -`, silently adding a scheduled job"),
+  scheduledTask: R("cmd.persistence.scheduled-task", "persistence", 30, "persistence", "creates a Windows scheduled task or service (schtasks /create, Register-ScheduledTask, sc create, New-Service): it runs again later, at logon or at boot; scored higher when it runs a program from a world-writable folder"),
   serviceInstall: R("cmd.persistence.service-load", "persistence", 20, "persistence", "loads a launchd/systemd user service"),
   systemWrite: R("cmd.persistence.system-file-write", "persistence", 25, "persistence", "writes a system file (/etc, /usr, /bin, /boot …: hosts, resolver, programs)"),
   gitExec: R("cmd.persistence.git-exec-config", "persistence", 25, "persistence", "sets a git option that runs programs on later git commands (core.hooksPath, core.fsmonitor, an alias starting with !)"),
@@ -72,6 +75,7 @@ export const RULES = {
   power: R("cmd.destructive.system-power", "destructive", 20, "destructive_command", "shuts down or reboots the host"),
   killAll: R("cmd.destructive.kill-all", "destructive", 45, "destructive_command", "kills every process of the user or of the host (kill -1, pkill/killall -u without a name, killall5)"),
   clobber: R("cmd.destructive.clobber-critical", "destructive", 80, "destructive_command", "moves the root, home or a system folder away or onto /dev/null"),
+  inhibitRecovery: R("cmd.destructive.inhibit-recovery", "destructive", 80, "destructive_command", "deletes shadow copies or backups, or turns off Windows recovery (vssadmin delete shadows, wbadmin delete, bcdedit recoveryenabled no): what ransomware does before it encrypts"),
   secretDestroy: R("cmd.destructive.secret-destroy", "destructive", 30, "destructive_command", "destroys credential or key files (shred/wipe/srm/rm of ~/.ssh, ~/.aws, ~/.gnupg …), cutting off access"),
   // privilege escalation
   sudo: R("cmd.privesc.sudo", "privilege-escalation", 15, "privilege_escalation", "runs a command with elevated privileges (sudo/doas/pkexec/su)"),

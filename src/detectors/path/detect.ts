@@ -51,12 +51,22 @@ export function patchPaths(input: string): string[] {
   return out;
 }
 
+/**
+ * Windows folders judged like their Unix twins (OpenClaw's file tools take native paths on Windows
+ * hosts): the Startup folder and the task store are autostart locations; Windows and Program Files
+ * are system folders.
+ */
+const WIN_PERSIST = /\/start menu\/+programs\/+startup\/|\/windows\/+system32\/+tasks\//i;
+const WIN_SYSTEM = /^[a-z]:\/+(?:windows|program files(?: \(x86\))?)\//i;
+
 /** The rule a path earns for an access, if any. */
 export function judgePath(path: string, access: Access): PathRule | undefined {
-  const p = path.trim();
-  if (p === "" || p.length > 4096) return undefined;
+  const trimmed = path.trim();
+  if (trimmed === "" || trimmed.length > 4096) return undefined;
+  // C:\Users\a\.ssh\id_rsa is read as C:/Users/a/.ssh/id_rsa, so the shared vocabularies apply.
+  const p = trimmed.includes("\\") ? trimmed.replace(/\\/g, "/") : trimmed;
   const guard = GUARD_FILE.test(p) || OPENCLAW_CONFIG.test(p);
-  const persist = anyRe(PERSIST_RES, p);
+  const persist = anyRe(PERSIST_RES, p) || WIN_PERSIST.test(p);
   const secret = anyRe(SECRET_RES, p);
   if (access === "send" && (secret || guard)) return PATH_RULES.secretSend;
   if (access === "write") {
@@ -65,7 +75,7 @@ export function judgePath(path: string, access: Access): PathRule | undefined {
     if (RC_FILE.test(p)) return PATH_RULES.rcWrite;
   }
   if (secret) return PATH_RULES.secret;
-  if (access === "write" && SYSTEM_FILE.test(p)) return PATH_RULES.systemWrite;
+  if (access === "write" && (SYSTEM_FILE.test(p) || WIN_SYSTEM.test(p))) return PATH_RULES.systemWrite;
   if ((access === "unknown" || access === "send") && (guard || persist)) return PATH_RULES.unknownSensitive;
   return undefined;
 }
