@@ -6,7 +6,8 @@
 //   - a program handed a shell with an exec-style option and a network endpoint
 //     (`tool -e /bin/sh host 9001`, `tool tcp-connect:h:p exec:sh`);
 //   - code passed as an argument that opens a socket and runs processes, or sets uid 0 and starts a
-//     shell (`tool -e 'require("socket") … io.popen'`), for programs whose code is not otherwise read.
+//     shell (`tool -e 'require("socket") … io.popen'`), for programs whose code is not otherwise read;
+//   - `--arg=-p` handed to a program that starts a shell it finds (`run-parts --regex '^sh$'`).
 // They were written from the dev corpora with every program name replaced by an unknown one
 // (see README "Results: commands"), so they hold for tools nobody listed.
 
