@@ -16,10 +16,10 @@ import { requiredLiteral } from "../injection/prefilter.ts";
 import { codeRules } from "./code-rules.ts";
 import { hostRules, type PathView } from "./host-rules.ts";
 import { ACCOUNT_DB, anyRe, INSECURE_PATH_HEAD, PERSIST_RES, RC_FILE, SECRET_RES } from "../common/sensitive-paths.ts";
-import { canonicalName, INTERPRETERS, SHELLS } from "./normalize.ts";
+import { canonicalName, INTERPRETERS, SHELL_WORD, SHELLS } from "./normalize.ts";
 import type { ShellParser } from "./parser.ts";
 import { RULES, USER_BLOCKED_PATTERN_SCORE, type CommandRule } from "./rules.ts";
-import { codeArgumentRules, fifoRelay, forwardsKeepPrivileges, shellToEndpoint } from "./shape-rules.ts";
+import { codeArgumentRules, fifoRelay, forwardsKeepPrivileges, SETUID_ZERO, shellToEndpoint } from "./shape-rules.ts";
 import { WINDOWS_GATE, windowsRules } from "./windows-rules.ts";
 import { PS_ENCODED_FLAG, readsScriptFromStdin, SHELL_VAR, walkCommand, type Cmd, type WalkResult } from "./walk.ts";
 
@@ -35,7 +35,6 @@ const READERS = new Set(["cat", "less", "more", "head", "tail", "grep", "egrep",
 const SSH_TOOLS = new Set(["ssh", "ssh-add", "ssh-keygen", "ssh-copy-id", "sshfs", "git", "ssh-keyscan", "chmod", "chown", "ls", "stat", "mkdir", "touch", "ssh-agent", "autossh", "mosh"]);
 const EDITORS = new Set(["vi", "vim", "nvim", "nano", "emacs", "ed", "pico", "joe", "mcedit", "code", "subl", "gedit", "kate", "micro", "helix", "hx", "vipw", "visudo", "sudoedit"]);
 
-const SHELL_WORD = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc|fi|y|r?ba)?sh$/;
 const CRITICAL_PATH = /^(?:\/+\**|~\/*\**|\$\{?HOME\}?\/*\**|\/+(?:home|root|etc|usr|var|bin|sbin|boot|lib|lib32|lib64|libx32|opt|sys|proc|dev|srv|mnt|media|System|Library|Applications|Users|private)\/*\**|(?:~|\$\{?HOME\}?)\/+(?:Library|Documents|Desktop|Pictures|Movies|Music)\/*\**|\/+usr\/+(?:bin|lib|local|sbin|share)\/*\**|\/+var\/+(?:lib|log)\/*\**|\.{1,2}\/*|\*|\.\/\*)$/;
 const DISK_DEVICE = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d|nbd\d)/;
 
@@ -514,7 +513,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       const sock = /socket|Socket\(|Sockets|TCPClient|\/inet\/(?:tcp|udp)\/|net\.Dial|TCPSocket|IO::Socket|fsockopen|\bnet\.(?:connect|createConnection|Socket|createServer)|require\(["']net["']\)|java\.net\.Socket|new Socket|TCPServer|socket\.tcp|Net::Socket|stream_socket_client|Sys\.Net|connect\(\s*\(|\.listen\(/;
       const exec = /\|&|\bexec\s+[a-z_]\w*\s*\(|["'](?:ba|da|z)?sh\s+-i\b|\bsystem\s*[$("'`]|fdopen|\biex\b|Invoke-Expression|GetStream|\brun\(|exec\.Command|syscall\.Exec|\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|cmd\.exe|pty\.spawn|dup2|subprocess|\bexec[lv]?p?e?\s*[("]|spawn|popen|\bsystem\s*\(|proc_open|shell_exec|passthru|child_process|Process\.Start|\.exec\(|IO\.popen|%x|STDIN\.reopen|\bexec\s+["']|\bexec\s+\$\w|\bexec\s+(?:\/bin\/)?(?:ba|da|z|k)?sh\b|`(?:ba|da|z)?sh\b/;
       if (sock.test(code) && exec.test(code)) hit(RULES.interpSocket, c);
-      if (/\bsetuid\s*\(\s*0\s*\)|setreuid\(\s*0|os\.setuid\(0\)|POSIX::setuid\(0\)|posix_setuid\(0\)|process\.setuid\(0\)|Process::Sys\.setuid\(0\)/.test(code)) hit(RULES.keepPriv, c);
+      if (SETUID_ZERO.test(code)) hit(RULES.keepPriv, c);
       if (/\bdlopen\b|ctypes\.(?:CDLL|cdll)|ffi\.load|DynaLoader|FFI::|Fiddle|System\.load(?:Library)?\(/.test(code)) {
         hit(RULES.libraryLoad, c);
         technique = true;

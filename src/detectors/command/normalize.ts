@@ -3,6 +3,9 @@
 // indirection (`a=cu;b=rl;$a$b`) all normalize to the same token. Linear in the word length.
 
 /** Shells (basename) that run a script given with -c or on stdin. */
+/** A shell named as a word or path (`sh`, `/bin/bash`, `/usr/local/bin/zsh`). */
+export const SHELL_WORD = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc|fi|y|r?ba)?sh$/;
+
 export const SHELLS: ReadonlySet<string> = new Set(["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox-sh", "rbash", "yash", "posh", "pwsh", "powershell"]);
 
 /** Interpreters whose inline code (-c/-e/-r/--eval) is inspected. */

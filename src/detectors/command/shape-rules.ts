@@ -11,18 +11,17 @@
 // They were written from the dev corpora with every program name replaced by an unknown one
 // (see README "Results: commands"), so they hold for tools nobody listed.
 
-import { SHELLS } from "./normalize.ts";
+import { SHELL_WORD, SHELLS } from "./normalize.ts";
 import type { HitFn } from "./code-rules.ts";
 import { RULES } from "./rules.ts";
-import type { Cmd } from "./walk.ts";
+import { readsScriptFromStdin, type Cmd } from "./walk.ts";
 
 /** Files a relay cannot loop through (terminals, sinks, the process's own descriptors). */
 const NOT_A_RELAY = /^(?:\/dev\/(?:null|zero|tty\w*|std(?:in|out|err)|fd\/\d+|pts\/\d+)|&?\d|-)?$/;
 
 /** A shell that reads commands from stdin (no script or -c string). */
 function readsCommands(c: Cmd): boolean {
-  if (!SHELLS.has(c.name) || c.code !== undefined) return false;
-  return c.args.every((a) => /^-[a-zA-Z]+$/.test(a) && !a.includes("c"));
+  return SHELLS.has(c.name) && c.code === undefined && readsScriptFromStdin(c.args);
 }
 
 /**
@@ -54,8 +53,11 @@ export function fifoRelay(last: Cmd): boolean {
 /** An option that hands the next word (or its own value) to be executed. */
 const EXEC_FLAG = /^(?:-[a-zA-Z]*[eEc]|--(?:exec|sh-exec|execute|command|cmd|shell|program|run))$/;
 const EXEC_FLAG_EQ = /^--(?:exec|sh-exec|execute|command|cmd|shell|program|run)=(.+)$/;
-/** A shell named as a program: `/bin/sh`, `bash`, `cmd.exe`, `sh -i`. */
-const SHELL_PROGRAM = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a|mk|tc|c)?sh(?:\s+-[a-z]+)*$|^cmd(?:\.exe)?$|^powershell(?:\.exe)?$/i;
+/** A shell named as a program: `/bin/sh`, `bash`, `sh -i`, `cmd.exe`, `powershell`. */
+function shellProgram(v: string): boolean {
+  const [head = "", ...opts] = v.trim().split(/\s+/);
+  return (SHELL_WORD.test(head) && opts.every((o) => /^-[a-z]+$/.test(o))) || (opts.length === 0 && /^(?:cmd|powershell)(?:\.exe)?$/i.test(head));
+}
 /** socat-style address pairs. */
 const EXEC_ADDRESS = /(?:^|[,!])\s*(?:exec|system)\s*:/i;
 const NET_ADDRESS = /^(?:tcp|udp|sctp|ssl|openssl|dtls)[46]?(?:-(?:connect|listen|l|sendto|recv))?:/i;
@@ -88,8 +90,8 @@ export function shellToEndpoint(c: Cmd): "exec-option" | "exec-address" | undefi
     if (a.charCodeAt(0) === 45 /* - */) {
       if (shell) continue;
       const eq = EXEC_FLAG_EQ.exec(a);
-      if (eq !== null) shell = SHELL_PROGRAM.test(eq[1]!.trim());
-      else if (EXEC_FLAG.test(a)) shell = SHELL_PROGRAM.test((args[i + 1] ?? "").trim());
+      if (eq !== null) shell = shellProgram(eq[1]!);
+      else if (EXEC_FLAG.test(a)) shell = shellProgram(args[i + 1] ?? "");
     } else if (a.includes(":")) {
       execAddress ||= EXEC_ADDRESS.test(a);
       netAddress ||= NET_ADDRESS.test(a);
@@ -103,8 +105,8 @@ export function shellToEndpoint(c: Cmd): "exec-option" | "exec-address" | undefi
 const CODE_SOCKET = /\bsocket\s*\(|\bsocket\.(?:tcp|udp|connect|socket|bind)\b|require\s*\(?\s*["']socket["']|\busing\s+Sockets\b|\bSockets\.connect|\[\s*socket\s|SocketClient|TCPClient|TCPSocket|IO::Socket|fsockopen|net\.Dial|\bnet\.(?:connect|createConnection|Socket)\s*\(|require\(\s*["']net["']\s*\)|stream_socket_client|Net::Socket|TCPServer/;
 /** Running a process or shell from code. */
 const CODE_PROCESS = /popen|\bsystem\s*\(|\bexec[lv]?p?e?\s*\(|\bspawn\b|subprocess|\brun\s*\(|pty\.spawn|dup2|proc_open|shell_exec|passthru|child_process|Process\.Start|exec\.Command|syscall\.Exec|Runtime\.getRuntime|ProcessBuilder|\bos\.execute\b|\bexec\s+(?:\/bin\/)?(?:ba|da|z|k)?sh\b|["'`]\/bin\/(?:ba|da|z|k)?sh\b/;
-/** Setting uid 0 from code, any language. */
-const CODE_SETUID0 = /\bset(?:e|re|res)?uid\s*\(\s*0\b|\bPOSIX::setuid\(0\)|\bposix_setuid\(0\)|Process::Sys\.setuid\(0\)/;
+/** Setting uid 0 from code, any language (`os.setuid(0)`, `POSIX::setuid(0)`, `posix_setuid(0)`; also read for interpreters' inline code in detect.ts). */
+export const SETUID_ZERO = /\bset(?:e|re|res)?uid\s*\(\s*0\b|\bposix_setuid\(0\)/;
 /** Starting a shell from code. */
 const CODE_SHELL = /["'`(\s]\/bin\/(?:ba|da|z|k)?sh\b|["'](?:ba|da|z)?sh["']|\bexec\s*["']|\bsystem\s*\(|\bpcntl_exec\b|\bexec[lv]p?e?\s*\(/;
 
@@ -128,14 +130,14 @@ export function codeArgumentRules(c: Cmd, hit: HitFn): void {
     const a = c.args[i]!;
     if (a.length > 64 * 1024 || !looksLikeCode(a) || MESSAGE_FLAG.test(c.args[i - 1] ?? "")) continue;
     if (CODE_SOCKET.test(a) && CODE_PROCESS.test(a)) hit(RULES.interpSocket, c, "code passed as an argument opens a socket and runs processes");
-    if (CODE_SETUID0.test(a) && CODE_SHELL.test(a)) hit(RULES.keepPriv, c, "code passed as an argument sets uid 0 and starts a shell");
+    if (SETUID_ZERO.test(a) && CODE_SHELL.test(a)) hit(RULES.keepPriv, c, "code passed as an argument sets uid 0 and starts a shell");
   }
 }
 
 /** An option that forwards `-p` (keep the effective uid) to the programs it starts: `--arg='-p'`. */
 const FORWARDED_P = /^--?(?:arg|args|argv\d*|extra-args?)=-[a-z]{0,2}p[a-z]{0,2}$/;
-/** A shell named as a word, a path or a name pattern (`/bin/sh`, `bash`, `'^sh$'`). */
-const SHELL_NAMED = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc)?sh$|^\^?\(?(?:ba|da)?sh\)?\$?$/;
+/** A shell named as a name pattern (`'^sh$'`, `(bash)`). */
+const SHELL_PATTERN = /^\^?\(?(?:ba|da)?sh\)?\$?$/;
 
 /**
  * `run-parts --regex '^sh$' /bin --arg='-p'`, `cp /bin/sh d/; runner d/ --arg=-p`: a program told to
@@ -143,5 +145,5 @@ const SHELL_NAMED = /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|mk|a|c|tc)?
  */
 export function forwardsKeepPrivileges(c: Cmd, cmds: readonly Cmd[]): boolean {
   if (!c.args.some((a) => a.includes("=-") && FORWARDED_P.test(a))) return false;
-  return cmds.some((o) => o.args.some((a) => SHELL_NAMED.test(a)));
+  return cmds.some((o) => o.args.some((a) => SHELL_WORD.test(a) || SHELL_PATTERN.test(a)));
 }
