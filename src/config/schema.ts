@@ -56,6 +56,7 @@ export const runtimeSection: SectionSpec = {
   }),
   group_activation_mode: rust(f.enumOf(["mention", "always"], "mention", "Group activation: un-mentioned group actions are still decided, tagged ignored_activation.", { env: ["GROUP_ACTIVATION_MODE", "GROUP_ACTIVATION"] })),
   eval_timeout_ms: rust(f.int(2500, "Deadline of one evaluation including the wait for a worker; on expiry timeout_fail_mode decides.", 100, 600000, { env: ["EVAL_TIMEOUT_MS"] })),
+  slow_eval_ms: f.int(250, "An evaluation whose engine time reaches this is logged at warn with its slowest detector and counted in clawshield_slow_evaluations_total{detector}; it is still decided as usual.", 1, 600000),
   memory_sample_secs: rust(f.int(15, "RSS/heap sampling interval (seconds).", 1, 86400, { env: ["MEMORY_SAMPLE_SECS"] })),
   idempotency_ttl_secs: rust(f.int(300, "How long a decision is reused for identical content (seconds).", 1, 86400 * 7, { env: ["IDEMPOTENCY_TTL_SECS"] })),
   idempotency_max_entries: rust(f.int(5000, "Size bound of the idempotency cache.", 32, 10_000_000, { env: ["IDEMPOTENCY_MAX_ENTRIES"] })),
@@ -134,6 +135,7 @@ export interface RuntimeConfig {
   readonly session_queue_mode: "followup" | "steer" | "collect" | "steer-backlog" | "interrupt";
   readonly group_activation_mode: "mention" | "always";
   readonly eval_timeout_ms: number;
+  readonly slow_eval_ms: number;
   readonly memory_sample_secs: number;
   readonly idempotency_ttl_secs: number;
   readonly idempotency_max_entries: number;

@@ -66,6 +66,22 @@ export interface Defender {
   stop(): Promise<void>;
 }
 
+/**
+ * A slow evaluation is decided as usual, but never silently: it stalled the event loop for its
+ * whole engine time (evaluation is synchronous), so it is logged with its slowest detector and
+ * counted, which is how an operator learns of a pathological input or a regex gone superlinear.
+ */
+export function reportSlowEvaluation(action: Action, decision: Decision, logger: Logger, telemetry: Telemetry): void {
+  const slowest = decision.timing.slowest;
+  if (slowest === undefined) return;
+  telemetry.count("slow_evaluations", { detector: slowest.detector });
+  const chars = extractSubjects(action).reduce((n, s) => n + s.value.length, 0);
+  logger.warn(
+    { actionId: action.id, kind: action.kind, tool: action.tool, chars, ms: Math.round(decision.timing.durationMs), slowest, code: "CS_SLOW_EVALUATION" },
+    `evaluation took ${Math.round(decision.timing.durationMs)} ms (runtime.slow_eval_ms), most of it in detector ${slowest.detector}; decided as usual`,
+  );
+}
+
 export function createDefender(deps: DefenderDeps): Defender {
   const telemetry = deps.telemetry ?? noTelemetry;
   const logger = deps.logger ?? silentLogger;
@@ -142,6 +158,7 @@ export function createDefender(deps: DefenderDeps): Defender {
       if (attestation !== undefined) decision = { ...decision, attestation };
       telemetry.count("decisions", { action: decision.action, channel: action.context.channel ?? "none" });
       telemetry.observe("eval_seconds", decision.timing.durationMs / 1000);
+      reportSlowEvaluation(action, decision, logger, telemetry);
       opts.onDecided?.();
       decision = await keepEvidence(action, decision);
       for (const s of sinks) {

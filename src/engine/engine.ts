@@ -35,7 +35,12 @@ export function createEngine(opts: EngineOptions): Engine {
       const action = unwrapToolCall(received);
       const subjects = extractSubjects(action);
       const findings: Finding[] = [];
+      // Each detector is timed so a slow evaluation (a pathological input, a regex that went
+      // superlinear) names its culprit instead of only stalling the event loop unexplained.
+      let slowestId = "";
+      let slowestMs = -1;
       for (const d of opts.detectors) {
+        const t0 = now();
         try {
           for (const fd of d.detect({ action, subjects })) findings.push(fd);
         } catch (e) {
@@ -47,6 +52,11 @@ export function createEngine(opts: EngineOptions): Engine {
             tag: "detector_error",
             message: `detector ${d.id} failed: ${(e as Error).message}; decided at review so the failure is seen`,
           });
+        }
+        const ms = now() - t0;
+        if (ms > slowestMs) {
+          slowestMs = ms;
+          slowestId = d.id;
         }
       }
       if (facts.findings) findings.push(...facts.findings);
@@ -60,6 +70,9 @@ export function createEngine(opts: EngineOptions): Engine {
       const tags = [...result.tags];
       for (const t of facts.tags ?? []) if (!tags.includes(t)) tags.push(t);
       if (suppressed > 0) tags.push("rule_suppressed");
+      const durationMs = Math.max(0, now() - started);
+      const slow = durationMs >= runtime.slow_eval_ms;
+      if (slow) tags.push("slow_evaluation");
       return {
         id: action.id,
         action: result.action,
@@ -71,7 +84,7 @@ export function createEngine(opts: EngineOptions): Engine {
         source: "clawshield",
         version: opts.version,
         ...(opts.policyVersion === undefined ? {} : { policyVersion: opts.policyVersion }),
-        timing: { startedAtMs: Math.round(started), durationMs: Math.max(0, now() - started) },
+        timing: { startedAtMs: Math.round(started), durationMs, ...(slow ? { slowest: { detector: slowestId, ms: Math.round(slowestMs * 10) / 10 } } : {}) },
       };
     },
   };

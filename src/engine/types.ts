@@ -111,6 +111,8 @@ export interface Detector {
 export interface DecisionTiming {
   readonly startedAtMs: number;
   readonly durationMs: number;
+  /** Only on a slow evaluation (runtime.slow_eval_ms, tag `slow_evaluation`): the detector that took longest. */
+  readonly slowest?: { readonly detector: string; readonly ms: number };
 }
 
 /** The engine's answer. JSON-stable: documented in README "Decision JSON". */

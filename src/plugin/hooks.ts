@@ -8,7 +8,8 @@ import { redactCredentials } from "../engine/redact.ts";
 import { judgePath, PATH_RULES } from "../detectors/path/detect.ts";
 import type { Action, Decision, Finding } from "../engine/types.ts";
 import type { PluginConfig } from "../config/sections/plugin.ts";
-import type { Logger } from "../defender/types.ts";
+import { reportSlowEvaluation } from "../defender/defender.ts";
+import { noTelemetry, type Logger } from "../defender/types.ts";
 import { approvalRequest, blockReason, clip, failClosed } from "./decision-map.ts";
 import type { DecisionRing } from "./liveness.ts";
 import type { PluginRuntime, PluginStats } from "./runtime.ts";
@@ -426,7 +427,9 @@ export function createHookHandlers(deps: HookDeps): HookHandlers {
       const toolName = event?.toolName ?? ctx.toolName;
       const action = parseAction({ kind: "tool_output", toolOutput: text, sessionKey, toolCallId, agentId: ctx.agentId, source: `plugin:tool_result_persist:${toolName ?? "unknown"}` }, {});
       // Engine only (synchronous, no evidence): after_tool_call keeps the evidence of the same result.
-      const decision = rt.defender.engine.evaluate(withId(action, "plg-persist"));
+      const scanned = withId(action, "plg-persist");
+      const decision = rt.defender.engine.evaluate(scanned);
+      reportSlowEvaluation(scanned, decision, logger, noTelemetry);
       taintFromDecision(sessionKey, decision, { reviewThreshold: rt.config.plugin.tool_result_taint_score }, `${toolName ?? "tool"} result`, { ...(toolName ? { tool: toolName } : {}), ...(toolCallId ? { toolCallId } : {}) });
     } catch (e) {
       stats.scans.errors++;

@@ -14,7 +14,7 @@
 // engine (no lookups) runs on the action and its action is the floor.
 
 import type { ResolvedConfig } from "../config/schema.ts";
-import type { DecisionSink, Defender } from "../defender/defender.ts";
+import { reportSlowEvaluation, type DecisionSink, type Defender } from "../defender/defender.ts";
 import { noTelemetry, silentLogger, type Logger, type Telemetry } from "../defender/types.ts";
 import { ACTION_RANK, maxAction, type Action, type Decision, type DecisionAction } from "../engine/types.ts";
 import { VERSION } from "../version.ts";
@@ -161,6 +161,7 @@ export function createPipeline(deps: PipelineDeps): RuntimePipeline {
     const engine = defender.engine;
     try {
       known = engine.evaluate(action, { tags: [reason] });
+      reportSlowEvaluation(action, known, logger, telemetry);
     } catch (e) {
       logger.error({ err: e, actionId: action.id }, "engine failed while deciding a fail-mode action");
     }

@@ -46,6 +46,25 @@ const UPLOAD_FLAG = /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form(
  * position (quadratic). */
 const URL_OR_HOST = /\b(?:https?|ftps?|tftp|scp|sftp|wss?|telnet|gopher|dict|ldap|smb):\/\/|\b(?:\d{1,3}\.){3}\d{1,3}\b|[a-z0-9-]\.(?:com|net|org|io|sh|site|xyz|ru|cn|top|info|biz|me|app|dev|co|cc|tk|ml|ga|pw|example|test|invalid|local|onion)(?::\d+)?\b/i;
 
+/**
+ * A word that names a remote host or URL. A dotfile, a local path or a script (`.env.example`,
+ * `./run.sh`, `~/bin/x.io`, `build.sh`) ends like a host name but is a file: `cp .env.example .env`
+ * sends nothing. `//server/share` is a network path.
+ */
+function namesHost(w: string): boolean {
+  if (!URL_OR_HOST.test(w)) return false;
+  if (w.includes("://") || w.startsWith("//")) return true;
+  // `myscript.sh` is a script, not the `.sh` top-level domain.
+  return !/^(?:\.|~\/|\/)/.test(w) && !/^[\w-]+\.sh$/i.test(w);
+}
+
+/** Fork bombs in interpreter code: `perl -e 'fork while 1'`, `while True: os.fork()`. */
+const FORK_LOOP = /\bfork\s+while\s+(?:1|fork|true)\b|\bwhile\s*(?:\(\s*(?:1|true|True)\s*\)|\s(?:1|true|True))\s*[:{]?\s*(?:os\.|process\.|pcntl_)?fork\s*\(\s*\)|\b(?:loop|1\.step|while\s+true)\s*(?:do\s*)?\{?\s*fork\b/;
+/** Mining-pool URLs and well-known pools. */
+const MINING_POOL = /\bstratum\d?\+(?:tcp|ssl|tls):\/\/[^\s'"]+|\b(?:moneroocean\.stream|supportxmr\.com|nanopool\.org|minexmr\.com|2miners\.com|f2pool\.com|hashvault\.pro|herominers\.com|nicehash\.com|c3pool\.com|unmineable\.com)\b/i;
+/** Miner programs by name. */
+const MINERS = /^(?:xmrig(?:-\w+)?|xmr-stak(?:-\w+)?|cpuminer(?:-\w+)?|minerd|cgminer|bfgminer|ethminer|t-rex|nbminer|lolminer|phoenixminer|gminer|srbminer(?:-multi)?|nanominer|teamredminer|ccminer)$/i;
+
 /** A rule hit before it becomes a Finding. */
 interface Hit {
   readonly rule: CommandRule;
@@ -581,6 +600,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       // ssh/git/ssh-keygen use keys by design: only non-key secrets count for them.
       if (sw !== undefined && SSH_TOOLS.has(name) && name !== "scp" && name !== "rsync" && !(name === "git" && /^(?:add|stage)$/.test(args[0] ?? "")) && (SECRET_RES[0]!.test(sw) || SECRET_RES[1]!.test(sw))) sw = words.find((w) => anyRe(SECRET_RES.slice(2), w));
       if (name === "getent" && args.some((a) => /^g?shadow$/.test(a))) sw = args.join(" ");
+      // `cp .env.example .env`: the secret file is only the copy's destination, a write, not a read.
+      if (sw !== undefined && (name === "cp" || name === "install") && sw === args[args.length - 1] && hasSecret(args.slice(0, -1)) === undefined) sw = undefined;
       if (sw !== undefined && !(name === "rm" || name === "shred" || name === "touch" || name === "mkdir")) {
         hit(RULES.secretRead, c, `\`${excerpt(sw, 0, undefined, 60)}\``);
         secretCmd ??= c;
@@ -609,6 +630,13 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       secretCmd ??= c;
     }
     if ((name === "cmdkey" && args.some((a) => /\/list/i.test(a))) || name === "mimikatz" || name === "lazagne") hit(RULES.keychain, c);
+    // Cloud and secret-manager CLIs that print a live credential (`gh auth token`, `op read`,
+    // `kubectl get secret`): into the conversation it is a secret read, sent on it is secret-upload.
+    const printed = printsCredential(c);
+    if (printed !== undefined) {
+      hit(RULES.secretRead, c, printed);
+      secretCmd ??= c;
+    }
 
     // --- searching for secrets; dumping the environment ---
     const search = secretSearchOf(c);
@@ -619,17 +647,21 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (dumpsEnvironment(c) && sensitiveOutput.length < 8) sensitiveOutput.push(c);
 
     // --- network senders (for exfiltration) ---
-    const hasUrl = g.url && (words.some((w) => URL_OR_HOST.test(w)) || (c.code !== undefined && URL_OR_HOST.test(c.code)));
+    const hasUrl = g.url && (words.some(namesHost) || (c.code !== undefined && URL_OR_HOST.test(c.code)));
     const sends =
       (DOWNLOADERS.has(name) && args.some((a) => UPLOAD_FLAG.test(a) && !/^-X$/.test(a))) ||
       (DOWNLOADERS.has(name) && args.some((a) => /^-(?:X|-request)$/.test(a)) && args.some((a) => /^(?:POST|PUT)$/i.test(a))) ||
       (isNetClient(c) && (c.redirects.some((r) => r.op === "<") || c.upstream.length > 0)) ||
+      // `… | xargs -I{} curl "https://host/?d={}"`: the piped data becomes the request itself.
+      (DOWNLOADERS.has(name) && c.wrappers.includes("xargs") && c.upstream.length > 0 && hasUrl) ||
       ((name === "scp" || name === "rsync" || name === "sftp" || name === "ftp" || name === "lftp" || name === "rclone") && hasUrl) ||
       ((name === "scp" || name === "rsync") && args.some((a) => /^[^/\s-][^\s/]*:/.test(a))) ||
       ((name === "sshfs" || name === "curlftpfs" || name === "rclone") && hasUrl) ||
       c.redirects.some((r) => /^\/dev\/(?:tcp|udp)\//.test(r.target)) ||
       (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
       cloudUpload(name, args) ||
+      // `… | while read h; do nslookup $h.x.example; done`: data carried out in looked-up host names.
+      (/^(?:dig|nslookup|host|drill|kdig|delv)$/.test(name) && c.words.some((w) => /\$\{?\w+\}?[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) ||
       substSends(c) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
@@ -728,7 +760,8 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     if (name === "find") {
       const root = args[0] ?? ".";
       if (CRITICAL_PATH.test(root) && !/^\.{1,2}\/*$|^\*$/.test(root) && (args.includes("-delete") || (args.some((a) => /^-exec(?:dir)?$/.test(a)) && cmds.some((x) => x.origin === "find-exec" && (x.name === "rm" || x.name === "shred" || x.name === "wipe" || x.name === "srm") && x.start === c.start)))) {
-        const filtered = args.some((a) => /^-(?:i?name|i?path|i?regex|size|[amc](?:time|min)|newer\w*|type|user|nouser|group|nogroup|perm|empty|inum|links|samefile|i?wholename)$/.test(a));
+        // `-type f` alone still selects every file: only a real filter lowers the score.
+        const filtered = args.some((a) => /^-(?:i?name|i?path|i?regex|size|[amc](?:time|min)|newer\w*|user|nouser|group|nogroup|perm|empty|inum|links|samefile|i?wholename)$/.test(a));
         hit(RULES.findDelete, c, filtered ? "filtered by name/size/age" : undefined, filtered ? 40 : undefined);
       }
     }
@@ -753,7 +786,11 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     hostRules(c, wt, PATH_VIEW, hit);
 
     // --- privilege escalation ---
-    if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
+    if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) {
+      // A setuid shell or interpreter is a root shell for anyone who runs it.
+      const onInterpreter = args.some((a) => a.includes("/") && (SHELLS.has(canonicalTail(a)) || INTERPRETERS.has(canonicalTail(a))));
+      hit(RULES.suidBit, c, onInterpreter ? "on a shell or interpreter" : undefined, onInterpreter ? 80 : undefined);
+    }
     if (name === "install" && args.some((a, k) => (args[k - 1] === "-m" || args[k - 1] === "--mode") && /s|^[0-7]?[2-7][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
     if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) {
       // On a shell or an interpreter the capability is root for anyone who runs it.
@@ -818,7 +855,14 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
   }
   if (/\bztcp\b|\/inet\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(text)) hit(RULES.interpSocket);
   else if (!hits.some((h) => h.rule === RULES.interpSocket) && text.length <= MAX_CODE_SCAN && STRONG_SOCKET.test(text) && STRONG_PROCESS.test(text)) hit(RULES.interpSocket, undefined, "socket and process APIs in the same payload");
-  if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text)) hit(RULES.forkBomb);
+  if (walk.recursiveFunctions > 0 || /:\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;?\s*:/.test(text) || FORK_LOOP.test(text)) hit(RULES.forkBomb);
+  // A miner is known by its pool URL or its name, whatever it was renamed to on disk.
+  const minerPool = MINING_POOL.exec(text);
+  if (minerPool) hit(RULES.miner, spanCmd(cmds, minerPool.index)?.cmd, `\`${excerpt(minerPool[0], 0, undefined, 60)}\``);
+  else {
+    const miner = cmds.find((c) => MINERS.test(c.name) && c.args.length > 0 && !c.args.every((a) => /^-(?:-?version|-?help|h|V)$/.test(a)));
+    if (miner !== undefined) hit(RULES.miner, miner);
+  }
   if (/(?:^|\n)[ \t]*![ \t]*\/?(?:usr\/)?(?:bin\/)?(?:ba|da|z|k|a)?sh\b/.test(text) && text.includes("\n")) hit(RULES.shellEscape, undefined, "`!sh` typed into an interactive program");
   // A shell wired to the terminal (`sh 0<&2 1>&2`, `/bin/sh </dev/tty`) or `exec /bin/sh` anywhere in the
   // line: written into a stub script, piped into m4, given to watch or a config file. Normal scripts
@@ -890,7 +934,8 @@ const PROBES = new Set(["ping", "ping6", "dig", "host", "nslookup", "drill", "tr
 
 /** Uploads through cloud and forge CLIs: `aws s3 cp x s3://…`, `gsutil cp x gs://…`, `gh gist create x`, `git push <url>`. */
 function cloudUpload(name: string, args: readonly string[]): boolean {
-  if (name === "aws") return args[0] === "s3" && /^(?:cp|sync|mv)$/.test(args[1] ?? "") && /^s3:\/\//.test(args[args.length - 1] ?? "");
+  // The destination is the second path after the subcommand (flags such as --recursive may follow it).
+  if (name === "aws") return args[0] === "s3" && /^(?:cp|sync|mv)$/.test(args[1] ?? "") && /^s3:\/\//.test(args.slice(2).filter((a) => !a.startsWith("-"))[1] ?? "");
   if (name === "gsutil") return /^(?:cp|rsync|mv)$/.test(args.find((a) => !a.startsWith("-")) ?? "") && /^gs:\/\//.test(args[args.length - 1] ?? "");
   if (name === "gh") return (args[0] === "gist" && args[1] === "create") || (args[0] === "release" && args[1] === "upload");
   if (name === "az") return args.includes("upload") || args.includes("upload-batch");
@@ -978,7 +1023,7 @@ function usesDroppedFile(cmds: readonly Cmd[]): boolean {
 
 /** Interactive programs with a shell escape (editors, pagers, debuggers) run under sudo. */
 function privilegedInteractive(cmds: readonly Cmd[]): boolean {
-  return cmds.some((c) => c.privileged && (/^(?:less|more|man|most|pg|view|vi|vim|nvim|nano|ed|emacs|ex|rvim|pico|joe)$/.test(c.name) ||EDITORS.has(c.name) || /^(?:less|more|man|most|pg|view|vimdiff|gdb|ftp|sftp|mysql|psql|sqlite3|irb|ipython|node|python|perl|ruby|php|lua|tclsh|expect|script|screen|tmux|git|journalctl|systemctl|crontab|dmesg|top|htop|watch|nmap|tar|zip|rsync|scp|ssh|docker|kubectl|apt|apt-get|dpkg|rpm|yum|dnf|pip|pip3|npm|gem|make|cpan|busctl|ansible-playbook|env|awk|gawk|find|vim|nano|ed)$/.test(c.name) && c.args.some((a) => /^-|=|\/|:/.test(a)) && hasUnusualArgs(c)));
+  return cmds.some((c) => c.privileged && !(c.name === "visudo" && c.args.some((a) => /^(?:-c|--check)$/.test(a))) && (/^(?:less|more|man|most|pg|view|vi|vim|nvim|nano|ed|emacs|ex|rvim|pico|joe)$/.test(c.name) || EDITORS.has(c.name) || /^(?:less|more|man|most|pg|view|vimdiff|gdb|ftp|sftp|mysql|psql|sqlite3|irb|ipython|node|python|perl|ruby|php|lua|tclsh|expect|script|screen|tmux|git|journalctl|systemctl|crontab|dmesg|top|htop|watch|nmap|tar|zip|rsync|scp|ssh|docker|kubectl|apt|apt-get|dpkg|rpm|yum|dnf|pip|pip3|npm|gem|make|cpan|busctl|ansible-playbook|env|awk|gawk|find|vim|nano|ed)$/.test(c.name) && c.args.some((a) => /^-|=|\/|:/.test(a)) && hasUnusualArgs(c)));
 }
 
 function hasUnusualArgs(c: Cmd): boolean {
@@ -1253,8 +1298,25 @@ function openedPath(args: readonly string[]): string | undefined {
 }
 
 /** `env`, `printenv`, `set`, `export -p`, `declare -x`: the whole environment. */
+/** Subcommands of cloud and secret-manager CLIs whose output is a live credential. */
+function printsCredential(c: Cmd): string | undefined {
+  const { name, args } = c;
+  const sub = args.filter((a) => !a.startsWith("-")).join(" ");
+  if (name === "gh" && /^auth token\b/.test(sub)) return "prints the GitHub CLI's token";
+  if (name === "gcloud" && /^auth (?:application-default )?print-(?:access|identity)-token\b/.test(sub)) return "prints a Google Cloud access token";
+  if (name === "az" && /^account get-access-token\b/.test(sub)) return "prints an Azure access token";
+  if (name === "aws" && (/^(?:ecr|ecr-public|codeartifact) get-(?:login-password|authorization-token)\b|^sts get-session-token\b/.test(sub) || (/^configure get\b/.test(sub) && /secret|token/i.test(sub)) || (/^configure export-credentials\b/.test(sub)))) return "prints AWS credentials";
+  if (name === "op" && /^(?:read|item get|document get)\b/.test(sub)) return "reads a 1Password secret";
+  if ((name === "vault" && /^(?:kv get|read)\b/.test(sub)) || (name === "bw" && /^get (?:password|item)\b/.test(sub)) || (name === "pass" && /^(?:show )?\S/.test(sub) && !/^(?:ls|list|find|search|init|git|insert|generate|edit|rm|mv|cp|help|version)\b/.test(sub))) return "reads a secret from a password manager or vault";
+  if ((name === "kubectl" || name === "oc") && /^get (?:secrets?|secret\/\S+)\b/.test(sub) && args.some((a) => /^(?:-o|--output)(?:=|$)|^-o(?:yaml|json|jsonpath)/.test(a))) return "dumps Kubernetes secrets";
+  if ((name === "kubectl" || name === "oc") && /serviceaccount\/token/.test(args.join(" "))) return "reads a Kubernetes service-account token";
+  return undefined;
+}
+
 function dumpsEnvironment(c: Cmd): boolean {
   const { name, args } = c;
+  // Shell history holds tokens and passwords typed on the command line; piped out, it is exfiltration.
+  if (name === "history") return args.every((a) => /^-?\d*$/.test(a));
   if (name === "env" || name === "printenv") return args.every((a) => a.startsWith("-"));
   if (name === "set") return args.length === 0;
   if (name === "export" || name === "declare" || name === "typeset") return args.length > 0 && args.every((a) => /^-[px]+$/.test(a));

@@ -33,6 +33,10 @@ const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localto
 /** Variables naming a file that bash, sh, Python or Node load before the command runs. */
 const STARTUP_FILE_VAR = /^(?:BASH_ENV|ENV|PYTHONSTARTUP|NODE_OPTIONS)$/;
 const PRIVILEGED_ALIAS = /^(?:sudo|su|doas|pkexec|ssh|scp|passwd|gpg)=/;
+/** The container engine's API socket: whoever can write to it is root on the host. */
+const DOCKER_SOCK = /\/(?:var\/)?run\/(?:docker|podman\/podman)\.sock\b/;
+/** Clients that can speak HTTP to a Unix socket. */
+const SOCKET_CLIENTS = new Set(["curl", "socat", "nc", "ncat", "wget"]);
 
 /** `writes`: the paths the command writes (redirects, tee, cp/mv destination, -o …), as detect.ts found them. */
 export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: HitFn): void {
@@ -63,6 +67,10 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
     if (hostRoot || (allCaps && hostNs)) hit(RULES.containerEscape, c);
     else if (allCaps || hostNs || socket) hit(RULES.containerEscape, c, "partial host access (privileged, host namespace or the engine's socket)", 30);
   }
+  // The engine's socket made world-writable, or driven directly with a container that mounts `/`
+  // or runs privileged: the same host takeover as `docker run --privileged -v /:/host`.
+  if ((name === "chmod" || name === "setfacl") && positional.some((t) => DOCKER_SOCK.test(t)) && (/^[0-7]?[0-7]{2}[2367]$/.test(positional[0] ?? "") || /(?:^|,)[ugoa]*[oa][ugoa]*[+=][rwxXst]*w|o:[r-]?w/.test(args.join(" ")))) hit(RULES.containerEscape, c, "the container engine's socket made writable by every user");
+  if (SOCKET_CLIENTS.has(name) && args.some((a) => DOCKER_SOCK.test(a)) && /"Privileged"\s*:\s*true|"Binds"\s*:\s*\[\s*"\/+:|"PidMode"\s*:\s*"host"/.test(args.join(" "))) hit(RULES.containerEscape, c, "a container created through the engine's API");
   if (name === "nsenter" && args.some((a, k) => ((a === "-t" || a === "--target") && args[k + 1] === "1") || a === "--target=1" || a === "-t1")) hit(RULES.containerEscape, c);
 
   // --- every process at once ---

@@ -69,6 +69,7 @@ export const RULES = {
   diskWrite: R("cmd.destructive.raw-disk-write", "destructive", 80, "destructive_command", "writes raw data onto a disk device (dd of=/dev/…, redirect to /dev/sd*)"),
   shredDevice: R("cmd.destructive.shred-device", "destructive", 80, "destructive_command", "shreds a disk device or system path"),
   secureDelete: R("cmd.destructive.secure-delete", "destructive", 10, "destructive_command", "securely deletes files (shred/wipe/srm)"),
+  miner: R("cmd.destructive.cryptominer", "destructive", 80, "destructive_command", "runs a cryptocurrency miner (xmrig, cpuminer … or a stratum+tcp:// mining pool): the host's CPU and power go to someone else's wallet"),
   forkBomb: R("cmd.destructive.fork-bomb", "destructive", 90, "destructive_command", "a fork bomb: a function that recursively spawns itself until the host stops"),
   chmodRoot: R("cmd.destructive.recursive-perm-system", "destructive", 80, "destructive_command", "recursively changes permissions/ownership of the root, home or a system folder"),
   partition: R("cmd.destructive.partition", "destructive", 20, "destructive_command", "changes a disk's partition table"),

@@ -110,6 +110,9 @@ const KIND_ASTRAL = new Map<number, number>();
 function computeKind(cp: number): number {
   const ch = String.fromCodePoint(cp);
   const lower = ch.toLowerCase().codePointAt(0) ?? 0;
+  // Turkish and Azeri dotless ı and dotted İ are ordinary letters there: still folded to i for
+  // matching, but a word holding them is not "mixed script".
+  if (cp === 0x131 || cp === 0x130) return 2;
   return homoglyphSet.has(cp) || homoglyphSet.has(lower) ? 1 : LATIN_LETTER.test(ch) ? 2 : /\p{L}/u.test(ch) ? 3 : 0;
 }
 function charKind(cp: number): number {

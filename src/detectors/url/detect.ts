@@ -51,9 +51,18 @@ export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOp
     id: "url",
     detect({ subjects }) {
       const out: Finding[] = [];
+      let commandFields: Set<string> | undefined;
       for (const s of subjects) {
         if (s.kind !== "url") continue;
-        for (const hit of analyzeUrl(s.value, ports)) out.push(toFinding(hit, s));
+        for (const hit of analyzeUrl(s.value, ports)) {
+          // `curl localhost:3000/health` in a shell command is a developer's own service; loopback
+          // matters for fetch tools (SSRF) and on control ports (url.local-control), not here.
+          if (hit.rule === URL_RULES.ipInternal && isLoopbackName(hit.detail ?? "")) {
+            commandFields ??= new Set(subjects.filter((x) => x.kind === "command").map((x) => `${x.field}#url`));
+            if (commandFields.has(s.field)) continue;
+          }
+          out.push(toFinding(hit, s));
+        }
       }
       return out;
     },
@@ -366,6 +375,10 @@ function scriptsOf(label: string): Set<string> {
  * Whether a WHATWG hostname reaches this machine (0.0.0.0 and [::] connect locally). Not
  * server/http.ts's isLoopbackHost, which asks whether a bind address is reachable only from here.
  */
+function isLoopbackName(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost") || isLoopback(host);
+}
+
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === "0.0.0.0" || host === "[::1]" || host === "[::]" || /^\[::ffff:127\./i.test(host);
 }
