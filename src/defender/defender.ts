@@ -78,7 +78,7 @@ export function reportSlowEvaluation(action: Action, decision: Decision, logger:
   const chars = extractSubjects(action).reduce((n, s) => n + s.value.length, 0);
   logger.warn(
     { actionId: action.id, kind: action.kind, tool: action.tool, chars, ms: Math.round(decision.timing.durationMs), slowest, code: "CS_SLOW_EVALUATION" },
-    `evaluation took ${Math.round(decision.timing.durationMs)} ms (runtime.slow_eval_ms), most of it in detector ${slowest.detector}; decided as usual`,
+    `evaluation took ${Math.round(decision.timing.durationMs)} ms (runtime.slow_eval_ms), most of it in ${slowest.detector === "subjects" ? "reading the action's fields" : `detector ${slowest.detector}`}; decided as usual`,
   );
 }
 

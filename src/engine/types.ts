@@ -111,7 +111,7 @@ export interface Detector {
 export interface DecisionTiming {
   readonly startedAtMs: number;
   readonly durationMs: number;
-  /** Only on a slow evaluation (runtime.slow_eval_ms, tag `slow_evaluation`): the detector that took longest. */
+  /** Only on a slow evaluation (runtime.slow_eval_ms, tag `slow_evaluation`): the step that took longest (a detector id, or `subjects`). */
   readonly slowest?: { readonly detector: string; readonly ms: number };
 }
 

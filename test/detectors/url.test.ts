@@ -189,3 +189,16 @@ test("gopher:/dict: URLs (raw TCP to internal services) are reviewed", () => {
   assert.deepEqual(ids("gopher://127.0.0.1:6379/_FLUSHALL"), ["url.smuggling-scheme"]);
   assert.deepEqual(ids("dict://localhost:11211/stats"), ["url.smuggling-scheme"]);
 });
+
+test("loopback in a shell command is the developer's own service; fetch tools and private networks keep url.ip-internal", async () => {
+  assert.ok(!analyzeUrl("http://localhost:8080/health", DEFAULT_CONTROL_PORTS, { inCommand: true }).some((h) => h.rule.id === "url.ip-internal"));
+  assert.ok(!analyzeUrl("http://127.0.0.1:3000/api", DEFAULT_CONTROL_PORTS, { inCommand: true }).some((h) => h.rule.id === "url.ip-internal"));
+  assert.ok(analyzeUrl("http://10.0.0.5/admin", DEFAULT_CONTROL_PORTS, { inCommand: true }).some((h) => h.rule.id === "url.ip-internal"));
+  assert.ok(analyzeUrl("http://127.0.0.1:18789/", DEFAULT_CONTROL_PORTS, { inCommand: true }).some((h) => h.rule.id === "url.local-control"));
+  assert.ok(ids("http://localhost:8080/admin").includes("url.ip-internal"));
+  // Through the engine: the same URL in a command and in a fetch tool.
+  const engine = await createEngine(loadConfig({ cwd: mkdtempSync(path.join(tmpdir(), "cs-url-")), env: {} }));
+  const rules = (raw: Record<string, unknown>): string[] => engine.evaluate(parseAction(raw)).findings.map((f) => f.ruleId);
+  assert.ok(!rules({ tool: "exec", command: "curl -s http://localhost:8080/health" }).includes("url.ip-internal"));
+  assert.ok(rules({ tool: "web_fetch", url: "http://localhost:8080/health" }).includes("url.ip-internal"));
+});

@@ -661,7 +661,7 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
       (c.code !== undefined && /urlopen|requests\.post|http\.request|\.post\(|send\(|sendall|fetch\(|XMLHttpRequest|Net::HTTP|LWP|HTTP::Tiny|curl_exec|\.upload|ftplib|smtplib/.test(c.code) && hasUrl) ||
       cloudUpload(name, args) ||
       // `… | while read h; do nslookup $h.x.example; done`: data carried out in looked-up host names.
-      (/^(?:dig|nslookup|host|drill|kdig|delv)$/.test(name) && c.words.some((w) => /\$\{?\w+\}?[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) ||
+      (PROBES.has(name) && c.words.some((w) => /\$\{?\w+\}?[\w-]*\.[a-z0-9-]+\.[a-z]{2,}/i.test(w))) ||
       substSends(c) ||
       (hasUrl && !DOWNLOADERS.has(name) && !SSH_TOOLS.has(name) && name !== "ping" && name !== "echo" && name !== "dig" && name !== "host" && name !== "nslookup");
     if (sends) netSender ??= c;
@@ -788,13 +788,13 @@ export function analyze(text: string, walk: WalkResult): Hit[] {
     // --- privilege escalation ---
     if (name === "chmod" && args.some((a) => /^(?:[ugoa]*\+[rwxXt]*s|[0-7]?[2-7][0-7]{3}|=?[ugo]*=x?s|u\+s|g\+s|\+s)$/.test(a) && /s|^[0-7]?[2-7][0-7]{3}$/.test(a) && !/^0?[0-1][0-7]{3}$/.test(a))) {
       // A setuid shell or interpreter is a root shell for anyone who runs it.
-      const onInterpreter = args.some((a) => a.includes("/") && (SHELLS.has(canonicalTail(a)) || INTERPRETERS.has(canonicalTail(a))));
+      const onInterpreter = namesShellOrInterpreter(args);
       hit(RULES.suidBit, c, onInterpreter ? "on a shell or interpreter" : undefined, onInterpreter ? 80 : undefined);
     }
     if (name === "install" && args.some((a, k) => (args[k - 1] === "-m" || args[k - 1] === "--mode") && /s|^[0-7]?[2-7][0-7]{3}$/.test(a))) hit(RULES.suidBit, c);
     if (name === "setcap" && args.some((a) => /cap_(?:setuid|setgid|dac_override|dac_read_search|sys_admin|sys_ptrace|chown|fowner)/i.test(a))) {
       // On a shell or an interpreter the capability is root for anyone who runs it.
-      const onInterpreter = args.some((a) => a.includes("/") && (SHELLS.has(canonicalTail(a)) || INTERPRETERS.has(canonicalTail(a))));
+      const onInterpreter = namesShellOrInterpreter(args);
       hit(RULES.suidBit, c, onInterpreter ? "on a shell or interpreter" : undefined, onInterpreter ? 80 : undefined);
     }
     if (name === "capsh" && args.some((a) => /^--(?:uid|gid)=0$/.test(a))) hit(RULES.keepPriv, c);
@@ -931,6 +931,11 @@ function substSends(c: Cmd): boolean {
 }
 const URL_WITH_SUBST = /^[a-z][\w+.-]*:\/\/[^\s]*(?:\$\(|`)/i;
 const PROBES = new Set(["ping", "ping6", "dig", "host", "nslookup", "drill", "traceroute", "kdig", "delv"]);
+
+/** A path to a shell or interpreter among the arguments (`/bin/bash`, `/usr/bin/python3`). */
+function namesShellOrInterpreter(args: readonly string[]): boolean {
+  return args.some((a) => a.includes("/") && (SHELLS.has(canonicalTail(a)) || INTERPRETERS.has(canonicalTail(a))));
+}
 
 /** Uploads through cloud and forge CLIs: `aws s3 cp x s3://…`, `gsutil cp x gs://…`, `gh gist create x`, `git push <url>`. */
 function cloudUpload(name: string, args: readonly string[]): boolean {
@@ -1307,7 +1312,7 @@ function printsCredential(c: Cmd): string | undefined {
   if (name === "az" && /^account get-access-token\b/.test(sub)) return "prints an Azure access token";
   if (name === "aws" && (/^(?:ecr|ecr-public|codeartifact) get-(?:login-password|authorization-token)\b|^sts get-session-token\b/.test(sub) || (/^configure get\b/.test(sub) && /secret|token/i.test(sub)) || (/^configure export-credentials\b/.test(sub)))) return "prints AWS credentials";
   if (name === "op" && /^(?:read|item get|document get)\b/.test(sub)) return "reads a 1Password secret";
-  if ((name === "vault" && /^(?:kv get|read)\b/.test(sub)) || (name === "bw" && /^get (?:password|item)\b/.test(sub)) || (name === "pass" && /^(?:show )?\S/.test(sub) && !/^(?:ls|list|find|search|init|git|insert|generate|edit|rm|mv|cp|help|version)\b/.test(sub))) return "reads a secret from a password manager or vault";
+  if ((name === "vault" && /^(?:kv get|read)\b/.test(sub)) || (name === "bw" && /^get (?:password|item)\b/.test(sub)) || (name === "pass" && sub !== "" && !/^(?:ls|list|find|search|init|git|insert|generate|edit|rm|mv|cp|help|version)\b/.test(sub))) return "reads a secret from a password manager or vault";
   if ((name === "kubectl" || name === "oc") && /^get (?:secrets?|secret\/\S+)\b/.test(sub) && args.some((a) => /^(?:-o|--output)(?:=|$)|^-o(?:yaml|json|jsonpath)/.test(a))) return "dumps Kubernetes secrets";
   if ((name === "kubectl" || name === "oc") && /serviceaccount\/token/.test(args.join(" "))) return "reads a Kubernetes service-account token";
   return undefined;

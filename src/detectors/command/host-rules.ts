@@ -34,7 +34,7 @@ const TUNNEL_TOOLS = /^(?:ngrok|cloudflared|chisel|bore|frpc|zrok|pinggy|localto
 const STARTUP_FILE_VAR = /^(?:BASH_ENV|ENV|PYTHONSTARTUP|NODE_OPTIONS)$/;
 const PRIVILEGED_ALIAS = /^(?:sudo|su|doas|pkexec|ssh|scp|passwd|gpg)=/;
 /** The container engine's API socket: whoever can write to it is root on the host. */
-const DOCKER_SOCK = /\/(?:var\/)?run\/(?:docker|podman\/podman)\.sock\b/;
+const ENGINE_SOCKET = /\/(?:var\/)?run\/(?:docker|containerd\/containerd|podman\/podman)\.sock/;
 /** Clients that can speak HTTP to a Unix socket. */
 const SOCKET_CLIENTS = new Set(["curl", "socat", "nc", "ncat", "wget"]);
 
@@ -52,7 +52,9 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
     const mode = positional[0]!;
     if (/^[0-7]?[0-7]{2}[2367]$/.test(mode) || /(?:^|,)[ugoa]*[oa][ugoa]*[+=][rwxXst]*w/.test(mode)) {
       const targets = positional.slice(1);
-      if (targets.some((t) => ACCOUNT_FILE.test(t) || v.isPersistence(t) || v.isSecret(t))) hit(RULES.weakPerms, c);
+      // Whoever can write to the container engine's socket is root on the host.
+      if (targets.some((t) => ENGINE_SOCKET.test(t))) hit(RULES.containerEscape, c, "the container engine's socket made writable by every user");
+      else if (targets.some((t) => ACCOUNT_FILE.test(t) || v.isPersistence(t) || v.isSecret(t))) hit(RULES.weakPerms, c);
       else if (targets.some((t) => SYSTEM_PATH.test(t))) hit(RULES.weakPerms, c, "system path", 30);
     }
   }
@@ -63,14 +65,13 @@ export function hostRules(c: Cmd, writes: readonly string[], v: PathView, hit: H
     const hostRoot = args.some((a, k) => ((a === "-v" || a === "--volume") && /^\/+:/.test(valueOf(k))) || /^(?:--volume=|-v)\/+:/.test(a) || (a === "--mount" && /(?:src|source)=\/+(?:,|$)/.test(valueOf(k))) || (a.startsWith("--mount=") && /(?:src|source)=\/+(?:,|$)/.test(a)));
     const hostNs = args.some((a, k) => /^--(?:pid|ipc|uts|userns|cgroupns)=host$/.test(a) || (/^--(?:pid|ipc|uts|userns|cgroupns)$/.test(a) && valueOf(k) === "host"));
     const allCaps = args.some((a, k) => a === "--privileged" || /^--cap-add=(?:ALL|SYS_ADMIN|SYS_MODULE|SYS_PTRACE)$/i.test(a) || (a === "--cap-add" && /^(?:ALL|SYS_ADMIN|SYS_MODULE|SYS_PTRACE)$/i.test(valueOf(k))));
-    const socket = args.some((a) => /\/(?:var\/)?run\/(?:docker|containerd\/containerd|podman\/podman)\.sock/.test(a));
+    const socket = args.some((a) => ENGINE_SOCKET.test(a));
     if (hostRoot || (allCaps && hostNs)) hit(RULES.containerEscape, c);
     else if (allCaps || hostNs || socket) hit(RULES.containerEscape, c, "partial host access (privileged, host namespace or the engine's socket)", 30);
   }
-  // The engine's socket made world-writable, or driven directly with a container that mounts `/`
-  // or runs privileged: the same host takeover as `docker run --privileged -v /:/host`.
-  if ((name === "chmod" || name === "setfacl") && positional.some((t) => DOCKER_SOCK.test(t)) && (/^[0-7]?[0-7]{2}[2367]$/.test(positional[0] ?? "") || /(?:^|,)[ugoa]*[oa][ugoa]*[+=][rwxXst]*w|o:[r-]?w/.test(args.join(" ")))) hit(RULES.containerEscape, c, "the container engine's socket made writable by every user");
-  if (SOCKET_CLIENTS.has(name) && args.some((a) => DOCKER_SOCK.test(a)) && /"Privileged"\s*:\s*true|"Binds"\s*:\s*\[\s*"\/+:|"PidMode"\s*:\s*"host"/.test(args.join(" "))) hit(RULES.containerEscape, c, "a container created through the engine's API");
+  // The engine's API driven directly with a container that mounts `/` or runs privileged: the same
+  // host takeover as `docker run --privileged -v /:/host`.
+  if (SOCKET_CLIENTS.has(name) && args.some((a) => ENGINE_SOCKET.test(a)) && /"Privileged"\s*:\s*true|"Binds"\s*:\s*\[\s*"\/+:|"PidMode"\s*:\s*"host"/.test(args.join(" "))) hit(RULES.containerEscape, c, "a container created through the engine's API");
   if (name === "nsenter" && args.some((a, k) => ((a === "-t" || a === "--target") && args[k + 1] === "1") || a === "--target=1" || a === "-t1")) hit(RULES.containerEscape, c);
 
   // --- every process at once ---

@@ -595,7 +595,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     fetchedOnly: true,
     pattern: r(
       [
-        // "Note to the AI assistant", "P.S. to whichever AI", "instructions for agents"
+        // "Note to the AI assistant", "PS to whichever AI", "instructions for agents"
         `\\b(?:note|message|instructions?|notice|reminder|important|ps|attention|memo|request)\\s{0,3}(?:to|for)\\s{1,3}(?:the |any |all |every |whichever |whatever |each )?(?:ai|llm|language model|ai model|assistant|agent|chatbot|copilot)s?\\b(?! (?:crawlers?|scrapers?|training)\\b)`,
         // "the bot triaging this issue", "AI reading this image", "agents summarizing this changelog"
         `\\b(?:ai|llm|assistant|agent|bot|chatbot|copilot)s?(?: (?:assistant|agent|model|system)s?)? (?:(?:that|who|which) )?(?:is |are )?(?:reading|summari[sz]ing|processing|parsing|triaging|reviewing|browsing|analy[sz]ing|scanning|handling|looking at) (?:this|these|the following|my|our)\\b`,
@@ -618,7 +618,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `(?:ai|人工知能)(?:アシスタント|エージェント)(?:へ|に|の皆様|さん|様)|(?:ご覧|読んで|読む|処理する|要約する)[^。\\n]{0,6}(?:ai|人工知能)(?:アシスタント|エージェント)`,
         `(?:ai|${N("인공지능")}) ?(?:${N("비서")}|${N("어시스턴트")}|${N("에이전트")}) ?(?:${N("에게")}|${N("께")}|${N("님")})`,
         `(?:ai|${N("एआई")}) ${N("सहायक")}`,
-        `(?:${N("إلى")}|${N("الى")}) ${N("المساعد")}|${N("المساعد الذكي")}`,
+        // إلى and الى are one word once normalized (hamza folded)
+        `${N("إلى")} ${N("المساعد")}|${N("المساعد الذكي")}`,
       ].join("|"),
     ),
     message: "fetched content speaks to the AI that reads it (\"note to the AI assistant\", \"the bot triaging this issue\", \"KI-Assistent, der dies liest\"): pages and mails are written for people, so this text is written for the agent",

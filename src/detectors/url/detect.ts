@@ -54,15 +54,9 @@ export function createUrlDetector(_security: SecurityConfig, opts: UrlDetectorOp
       let commandFields: Set<string> | undefined;
       for (const s of subjects) {
         if (s.kind !== "url") continue;
-        for (const hit of analyzeUrl(s.value, ports)) {
-          // `curl localhost:3000/health` in a shell command is a developer's own service; loopback
-          // matters for fetch tools (SSRF) and on control ports (url.local-control), not here.
-          if (hit.rule === URL_RULES.ipInternal && isLoopbackName(hit.detail ?? "")) {
-            commandFields ??= new Set(subjects.filter((x) => x.kind === "command").map((x) => `${x.field}#url`));
-            if (commandFields.has(s.field)) continue;
-          }
-          out.push(toFinding(hit, s));
-        }
+        // URLs found inside a shell command carry the field `<command field>#url`.
+        const inCommand = s.field.endsWith("#url") && (commandFields ??= new Set(subjects.filter((x) => x.kind === "command").map((x) => `${x.field}#url`))).has(s.field);
+        for (const hit of analyzeUrl(s.value, ports, { inCommand })) out.push(toFinding(hit, s));
       }
       return out;
     },
@@ -139,7 +133,16 @@ function isSubdomainOf(host: string, domain: string): boolean {
 }
 
 /** Runs every heuristic on one URL string. Pure. */
-export function analyzeUrl(input: string, controlPorts: ReadonlyMap<number, string> = DEFAULT_CONTROL_PORTS): UrlHit[] {
+export interface AnalyzeOptions {
+  /**
+   * The URL is part of a shell command. There a loopback host (`curl localhost:3000/health`) is
+   * the developer's own service, not the internal-network reach (SSRF) `url.ip-internal` warns of
+   * for fetch tools; control ports stay `url.local-control`.
+   */
+  readonly inCommand?: boolean;
+}
+
+export function analyzeUrl(input: string, controlPorts: ReadonlyMap<number, string> = DEFAULT_CONTROL_PORTS, opts: AnalyzeOptions = {}): UrlHit[] {
   const hits: UrlHit[] = [];
   const add = (rule: UrlRule, detail?: string): void => {
     if (!hits.some((h) => h.rule.id === rule.id)) hits.push(detail === undefined ? { rule } : { rule, detail });
@@ -190,8 +193,9 @@ export function analyzeUrl(input: string, controlPorts: ReadonlyMap<number, stri
     if (ipv4 && !rawIsDotted) add(URL_RULES.ipObfuscated, `${p.rawHost} = ${host}`);
     else if (ipv6 && /::ffff:|^\[::[0-9a-f]{1,4}:[0-9a-f]{1,4}\]$/i.test(host) && !isInternalIp(host)) add(URL_RULES.ipObfuscated, host);
     if (!METADATA_HOSTS.has(host)) {
-      if (isInternalIp(host)) add(URL_RULES.ipInternal, host);
-      else add(URL_RULES.ipLiteral, host);
+      if (isInternalIp(host)) {
+        if (!(opts.inCommand && isLoopback(host))) add(URL_RULES.ipInternal, host);
+      } else add(URL_RULES.ipLiteral, host);
     }
     if (isLoopback(host)) controlCheck(url, controlPorts, add);
     portCheck(url, scheme, add);
@@ -199,8 +203,9 @@ export function analyzeUrl(input: string, controlPorts: ReadonlyMap<number, stri
     return hits;
   }
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) {
-    if (!METADATA_HOSTS.has(host)) add(URL_RULES.ipInternal, host);
-    if (host === "localhost" || host.endsWith(".localhost")) controlCheck(url, controlPorts, add);
+    const loopbackName = host === "localhost" || host.endsWith(".localhost");
+    if (!METADATA_HOSTS.has(host) && !(opts.inCommand && loopbackName)) add(URL_RULES.ipInternal, host);
+    if (loopbackName) controlCheck(url, controlPorts, add);
     return hits;
   }
 
@@ -375,10 +380,6 @@ function scriptsOf(label: string): Set<string> {
  * Whether a WHATWG hostname reaches this machine (0.0.0.0 and [::] connect locally). Not
  * server/http.ts's isLoopbackHost, which asks whether a bind address is reachable only from here.
  */
-function isLoopbackName(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || isLoopback(host);
-}
-
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === "0.0.0.0" || host === "[::1]" || host === "[::]" || /^\[::ffff:127\./i.test(host);
 }
